@@ -1,1 +1,121 @@
+//! bulletin: Chinese bulletin PDFs and text files → validated, structured JSON.
+//!
+//! The pipeline is a chain of stages, one module each, every stage a function from the previous
+//! stage's type to the next:
+//!
+//! | stage | module | takes → gives |
+//! |---|---|---|
+//! | read | [`input`] | path → [`input::Input`] (bytes, sha256, format, text decoding) |
+//! | extract | [`extract`] | input → [`model::Extracted`] lines (PDF through `bulletin-pdf`) |
+//! | clean | [`clean`] | lines → [`model::Paragraph`]s (furniture dropped, wraps joined) |
+//! | structure | [`structure`] | paragraphs → [`structure::Outline`] (cover, TOC, headings, colophon) |
+//! | entries | [`entries`], [`capture`] | outline → sections of [`model::Entry`] with dates, links, 《》 |
+//! | check | [`checks`] | document → warnings |
+//! | validate | [`validate`] | document → schema violations |
+//! | emit | [`emit`] | document → JSON, atomically written |
+//!
+//! [`process`] runs them all for one file; [`batch`] runs files in parallel.
+#![warn(missing_docs)]
 
+pub mod batch;
+pub mod capture;
+pub mod checks;
+pub mod clean;
+pub mod config;
+pub mod dates;
+pub mod emit;
+pub mod entries;
+pub mod error;
+pub mod extract;
+pub mod input;
+pub mod links;
+pub mod model;
+pub mod numerals;
+pub mod scan;
+pub mod structure;
+pub mod text;
+pub mod validate;
+
+use std::path::Path;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use model::Document;
+
+/// Runs the whole pipeline on one file: the validated document, or why there is none.
+pub fn process(path: &Path, config: &Config) -> Result<Document> {
+    let input = input::Input::read(path)?;
+    process_input(&input, config)
+}
+
+/// Runs the pipeline on an input already in memory.
+pub fn process_input(input: &input::Input, config: &Config) -> Result<Document> {
+    let extracted = extract::lines(input, config)?;
+    let paragraphs = clean::paragraphs(
+        &extracted,
+        clean::CleanOptions {
+            keep_furniture: config.keep_furniture,
+        },
+    );
+    let outline = structure::outline(&paragraphs);
+    let document = assemble(input, &extracted, outline);
+    let value = serde_json::to_value(&document).map_err(|e| Error::Internal(e.to_string()))?;
+    let violations = validate::violations(&value);
+    if !violations.is_empty() {
+        return Err(Error::Schema(violations.join("; ")));
+    }
+    Ok(document)
+}
+
+/// Builds the output document from the outline: entries, colophon, publisher, warnings.
+fn assemble(
+    input: &input::Input,
+    extracted: &model::Extracted,
+    outline: structure::Outline,
+) -> Document {
+    let mut warnings = extracted.warnings.clone();
+    warnings.extend(outline.warnings.iter().cloned());
+    let context = entries::Context {
+        year: outline.bulletin.year,
+        issue: outline.bulletin.issue,
+        date: outline.date,
+        paged: extracted.pages.is_some(),
+        links: &extracted.links,
+    };
+    let sections = entries::split(&outline, context, &mut warnings);
+    warnings.extend(checks::check(&outline.toc, &sections, outline.date));
+
+    let mut colophon = serde_json::Map::new();
+    for (key, value) in &outline.colophon {
+        let value = if value.contains("://") || value.starts_with('<') {
+            links::clean_url(value)
+        } else {
+            value.trim().to_string()
+        };
+        colophon
+            .entry(key.clone())
+            .or_insert(serde_json::Value::String(value));
+    }
+    let mut bulletin = outline.bulletin.clone();
+    bulletin.publisher = colophon
+        .get("主办单位")
+        .or_else(|| colophon.get("主办"))
+        .and_then(|v| v.as_str())
+        .map(String::from);
+
+    Document {
+        schema_version: "1.0".into(),
+        source: model::Source {
+            file: input.file_name.clone(),
+            sha256: input.sha256.clone(),
+            bytes: input.bytes.len() as u64,
+            format: input.format.as_str().into(),
+            pages: extracted.pages,
+        },
+        bulletin,
+        toc: outline.toc,
+        sections,
+        colophon,
+        warnings: checks::cap(warnings),
+    }
+}

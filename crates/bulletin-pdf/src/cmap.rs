@@ -1,0 +1,585 @@
+//! CMaps: embedded (ToUnicode and CID encodings) and predefined (by name).
+//!
+//! Takes the bytes of a CMap stream and gives a codespace (how a string splits into codes), a
+//! code → Unicode map (`bfchar`/`bfrange`, with arrays, multi-byte codes and UTF-16 surrogates)
+//! and a code → CID map (`cidchar`/`cidrange`). Predefined CJK CMaps are not shipped as tables:
+//! their codes *are* bytes of a legacy encoding (GBK, Big5, Shift-JIS, EUC) or of UTF-16, so they
+//! are decoded with encoding_rs, which is what the CMap files amount to for text extraction.
+
+use std::collections::HashMap;
+
+use crate::lexer::{Lexer, Tok};
+
+/// One `begincodespacerange` entry.
+#[derive(Debug, Clone)]
+struct CodeRange {
+    len: usize,
+    lo: [u8; 4],
+    hi: [u8; 4],
+}
+
+/// How a byte string splits into character codes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Codespace {
+    ranges: Vec<CodeRange>,
+}
+
+impl Codespace {
+    /// A fixed-width codespace (`len` bytes for every code).
+    pub(crate) fn fixed(len: usize) -> Self {
+        let len = len.clamp(1, 4);
+        Codespace { ranges: vec![CodeRange { len, lo: [0; 4], hi: [0xff; 4] }] }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Length in bytes of the code at the start of `bytes` (at least 1, at most `bytes.len()`).
+    pub(crate) fn code_len(&self, bytes: &[u8]) -> usize {
+        if self.ranges.is_empty() || bytes.is_empty() {
+            return 1.min(bytes.len());
+        }
+        let mut partial: Option<usize> = None;
+        for r in &self.ranges {
+            if r.len > bytes.len() {
+                if bytes.first().is_some_and(|&b| b >= r.lo[0] && b <= r.hi[0]) {
+                    partial.get_or_insert(bytes.len());
+                }
+                continue;
+            }
+            let fits = (0..r.len).all(|i| bytes[i] >= r.lo[i] && bytes[i] <= r.hi[i]);
+            if fits {
+                return r.len;
+            }
+            if bytes[0] >= r.lo[0] && bytes[0] <= r.hi[0] {
+                partial = Some(partial.map_or(r.len, |p| p.min(r.len)));
+            }
+        }
+        let shortest = self.ranges.iter().map(|r| r.len).min().unwrap_or(1);
+        partial.unwrap_or(shortest).clamp(1, bytes.len())
+    }
+}
+
+/// Packs up to four code bytes into one number.
+#[inline]
+pub(crate) fn code_value(bytes: &[u8]) -> u32 {
+    bytes.iter().take(4).fold(0u32, |acc, &b| acc << 8 | u32::from(b))
+}
+
+#[derive(Debug, Clone)]
+enum RangeDst {
+    /// First destination as UTF-16 units; the last unit grows with the code.
+    Start(Vec<u16>),
+    /// One destination per code.
+    Array(Vec<Box<str>>),
+}
+
+#[derive(Debug, Clone)]
+struct BfRange {
+    lo: u32,
+    hi: u32,
+    dst: RangeDst,
+}
+
+/// A parsed CMap stream.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CMap {
+    pub(crate) codespace: Codespace,
+    chars: HashMap<u32, Box<str>>,
+    ranges: Vec<BfRange>,
+    cid_chars: HashMap<u32, u32>,
+    cid_ranges: Vec<(u32, u32, u32)>,
+    /// Longest source code seen in the mappings, for CMaps without a codespace.
+    max_src_len: usize,
+    /// `usecmap` target, for embedded CMaps that extend a predefined one.
+    pub(crate) usecmap: Option<Vec<u8>>,
+    /// `/WMode 1`.
+    pub(crate) vertical: bool,
+}
+
+/// UTF-16BE bytes (or, if that fails, single bytes) as text.
+fn utf16_text(bytes: &[u8]) -> Option<Box<str>> {
+    if bytes.len() == 1 {
+        return Some(char::from(bytes[0]).to_string().into_boxed_str());
+    }
+    let units = bytes.chunks(2).map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)));
+    let s: String = char::decode_utf16(units).map(|r| r.unwrap_or('\u{fffd}')).collect();
+    Some(s.into_boxed_str())
+}
+
+impl CMap {
+    /// Parses a CMap stream. Never fails: unreadable sections are skipped.
+    pub(crate) fn parse(data: &[u8]) -> CMap {
+        let mut cmap = CMap::default();
+        let mut lx = Lexer::new(data);
+        let mut prev: Option<Tok<'_>> = None;
+        let mut prev2: Option<Tok<'_>> = None;
+        let mut guard = 0usize;
+        while let Some(tok) = lx.next_tok() {
+            guard += 1;
+            if guard > 4_000_000 {
+                break;
+            }
+            if let Tok::Op(op) = &tok {
+                let end: &[u8] = match *op {
+                    b"begincodespacerange" => b"endcodespacerange",
+                    b"beginbfchar" => b"endbfchar",
+                    b"beginbfrange" => b"endbfrange",
+                    b"begincidchar" => b"endcidchar",
+                    b"begincidrange" => b"endcidrange",
+                    b"beginnotdefrange" => b"endnotdefrange",
+                    b"usecmap" => {
+                        if let Some(Tok::Name(n)) = &prev {
+                            cmap.usecmap = Some(n.to_vec());
+                        }
+                        b""
+                    }
+                    b"def" => {
+                        if let (Some(Tok::Name(n)), Some(Tok::Num(v))) = (&prev2, &prev)
+                            && n.as_ref() == b"WMode"
+                        {
+                            cmap.vertical = *v == 1.0;
+                        }
+                        b""
+                    }
+                    _ => b"",
+                };
+                if !end.is_empty() {
+                    let mut body = Vec::new();
+                    while let Some(t) = lx.next_tok() {
+                        if matches!(&t, Tok::Op(o) if *o == end) {
+                            break;
+                        }
+                        if matches!(&t, Tok::Op(o) if o.starts_with(b"begin") || *o == b"endcmap") {
+                            break;
+                        }
+                        body.push(t);
+                        if body.len() > 1_000_000 {
+                            break;
+                        }
+                    }
+                    cmap.section(op, body);
+                }
+            }
+            prev2 = prev.take();
+            prev = Some(tok);
+        }
+        cmap.ranges.sort_by_key(|r| r.lo);
+        cmap.cid_ranges.sort_by_key(|r| r.0);
+        cmap
+    }
+
+    fn section(&mut self, op: &[u8], body: Vec<Tok<'_>>) {
+        match op {
+            b"begincodespacerange" => {
+                let mut it = body.into_iter();
+                while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (it.next(), it.next()) {
+                    let len = lo.len().max(hi.len());
+                    if !(1..=4).contains(&len) {
+                        continue;
+                    }
+                    let mut r = CodeRange { len, lo: [0; 4], hi: [0; 4] };
+                    for i in 0..len {
+                        r.lo[i] = lo.get(i).copied().unwrap_or(0);
+                        r.hi[i] = hi.get(i).copied().unwrap_or(0xff);
+                    }
+                    self.codespace.ranges.push(r);
+                }
+            }
+            b"beginbfchar" => {
+                let mut it = body.into_iter();
+                while let (Some(src), Some(dst)) = (it.next(), it.next()) {
+                    let Tok::Hex(src) = src else { continue };
+                    let text = match dst {
+                        Tok::Hex(d) => utf16_text(&d),
+                        Tok::Name(n) => crate::encodings::glyph_name_to_unicode(&n).map(String::into_boxed_str),
+                        Tok::Num(n) => char::from_u32(n as u32).map(|c| c.to_string().into_boxed_str()),
+                        _ => None,
+                    };
+                    self.max_src_len = self.max_src_len.max(src.len());
+                    if let Some(t) = text {
+                        self.chars.insert(code_value(&src), t);
+                    }
+                }
+            }
+            b"beginbfrange" => {
+                let mut it = body.into_iter();
+                while let (Some(lo), Some(hi)) = (it.next(), it.next()) {
+                    let (Tok::Hex(lo), Tok::Hex(hi)) = (lo, hi) else { continue };
+                    self.max_src_len = self.max_src_len.max(lo.len());
+                    let (lo, hi) = (code_value(&lo), code_value(&hi));
+                    let dst = match it.next() {
+                        Some(Tok::Hex(d)) => {
+                            let units: Vec<u16> = if d.len() == 1 {
+                                vec![u16::from(d[0])]
+                            } else {
+                                d.chunks(2)
+                                    .map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)))
+                                    .collect()
+                            };
+                            RangeDst::Start(units)
+                        }
+                        Some(Tok::ArrOpen) => {
+                            let mut v = Vec::new();
+                            for t in it.by_ref() {
+                                match t {
+                                    Tok::ArrClose => break,
+                                    Tok::Hex(d) => v.push(utf16_text(&d).unwrap_or_default()),
+                                    Tok::Name(n) => v.push(
+                                        crate::encodings::glyph_name_to_unicode(&n)
+                                            .unwrap_or_default()
+                                            .into_boxed_str(),
+                                    ),
+                                    _ => {}
+                                }
+                            }
+                            RangeDst::Array(v)
+                        }
+                        // A numeric destination is what a broken writer puts in place of
+                        // `bfrange` hex: read it as a code point.
+                        Some(Tok::Num(n)) => RangeDst::Start(
+                            char::from_u32(n as u32)
+                                .map(|c| {
+                                    let mut b = [0u16; 2];
+                                    c.encode_utf16(&mut b).to_vec()
+                                })
+                                .unwrap_or_default(),
+                        ),
+                        _ => continue,
+                    };
+                    if hi >= lo && hi - lo <= 0x10000 {
+                        self.ranges.push(BfRange { lo, hi, dst });
+                    }
+                }
+            }
+            b"begincidchar" => {
+                let mut it = body.into_iter();
+                while let (Some(src), Some(dst)) = (it.next(), it.next()) {
+                    if let (Tok::Hex(src), Tok::Num(cid)) = (src, dst) {
+                        self.max_src_len = self.max_src_len.max(src.len());
+                        self.cid_chars.insert(code_value(&src), cid.max(0.0) as u32);
+                    }
+                }
+            }
+            b"begincidrange" => {
+                let mut it = body.into_iter();
+                while let (Some(lo), Some(hi), Some(dst)) = (it.next(), it.next(), it.next()) {
+                    if let (Tok::Hex(lo), Tok::Hex(hi), Tok::Num(cid)) = (lo, hi, dst) {
+                        self.max_src_len = self.max_src_len.max(lo.len());
+                        let (l, h) = (code_value(&lo), code_value(&hi));
+                        if h >= l {
+                            self.cid_ranges.push((l, h, cid.max(0.0) as u32));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The codespace to split strings with; a CMap without one gets fixed-width codes of the
+    /// length its mappings use.
+    pub(crate) fn effective_codespace(&self) -> Codespace {
+        if self.codespace.is_empty() {
+            Codespace::fixed(self.max_src_len.max(1))
+        } else {
+            self.codespace.clone()
+        }
+    }
+
+    /// Whether the CMap maps anything to Unicode.
+    pub(crate) fn has_unicode(&self) -> bool {
+        !self.chars.is_empty() || !self.ranges.is_empty() || !self.cid_chars.is_empty() || !self.cid_ranges.is_empty()
+    }
+
+    /// Unicode text of `code` (a ToUnicode lookup).
+    pub(crate) fn lookup(&self, code: u32) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        if let Some(s) = self.chars.get(&code) {
+            return Some(Cow::Borrowed(s));
+        }
+        let idx = self.ranges.partition_point(|r| r.lo <= code);
+        for r in self.ranges[..idx].iter().rev().take(4) {
+            if code > r.hi {
+                continue;
+            }
+            let off = code - r.lo;
+            return match &r.dst {
+                RangeDst::Array(v) => v.get(off as usize).map(|s| Cow::Borrowed(&**s)),
+                RangeDst::Start(units) => {
+                    let (last, head) = units.split_last()?;
+                    // A range destination that is a lone code point above the BMP is written as a
+                    // surrogate pair; step the low surrogate, as the spec's byte increment does.
+                    let mut u: Vec<u16> = head.to_vec();
+                    let v = u32::from(*last) + off;
+                    u.push((v & 0xffff) as u16);
+                    let s: String = char::decode_utf16(u).map(|r| r.unwrap_or('\u{fffd}')).collect();
+                    Some(Cow::Owned(s))
+                }
+            };
+        }
+        // ToUnicode CMaps written with cidchar/cidrange (invalid, but seen): the "CID" is the
+        // code point.
+        self.cid(code)
+            .and_then(char::from_u32)
+            .map(|c| Cow::Owned(c.to_string()))
+    }
+
+    /// CID of `code` (an encoding CMap lookup).
+    pub(crate) fn cid(&self, code: u32) -> Option<u32> {
+        if let Some(&c) = self.cid_chars.get(&code) {
+            return Some(c);
+        }
+        let idx = self.cid_ranges.partition_point(|r| r.0 <= code);
+        for &(lo, hi, cid) in self.cid_ranges[..idx].iter().rev().take(4) {
+            if code <= hi {
+                return Some(cid + (code - lo));
+            }
+        }
+        None
+    }
+}
+
+/// A legacy multi-byte encoding behind a predefined CMap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mbcs {
+    Gbk,
+    Gb18030,
+    Big5,
+    ShiftJis,
+    EucJp,
+    EucKr,
+    /// ISO-2022 row/cell codes (the `H`/`V` CMaps): two bytes 0x21..0x7E, EUC minus 0x8080.
+    Jis,
+    Ksc,
+}
+
+/// What a predefined CMap name means for decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Predefined {
+    /// Code = CID, two bytes.
+    Identity,
+    Ucs2,
+    Utf16,
+    Utf32,
+    Utf8,
+    Mb(Mbcs),
+}
+
+/// Recognises a predefined CMap name; the flag is vertical writing.
+pub(crate) fn predefined(name: &[u8]) -> Option<(Predefined, bool)> {
+    let name = std::str::from_utf8(name).ok()?;
+    let vertical = name.ends_with("-V") || name == "V";
+    let p = if name.starts_with("Identity") {
+        Predefined::Identity
+    } else if name.contains("UCS2") {
+        Predefined::Ucs2
+    } else if name.contains("UTF16") {
+        Predefined::Utf16
+    } else if name.contains("UTF32") {
+        Predefined::Utf32
+    } else if name.contains("UTF8") {
+        Predefined::Utf8
+    } else if name.starts_with("GBK2K") || name.starts_with("GBT") {
+        Predefined::Mb(Mbcs::Gb18030)
+    } else if name.starts_with("GB") {
+        Predefined::Mb(Mbcs::Gbk)
+    } else if name.contains("B5") || name.starts_with("HKscs") || name.starts_with("HKm") || name.starts_with("HKgccs") || name.starts_with("CNS-EUC") {
+        Predefined::Mb(Mbcs::Big5)
+    } else if name.contains("RKSJ") {
+        Predefined::Mb(Mbcs::ShiftJis)
+    } else if name.starts_with("KSC") && name.contains("EUC") || name.starts_with("KSCms") {
+        Predefined::Mb(Mbcs::EucKr)
+    } else if name.starts_with("KSC") {
+        Predefined::Mb(Mbcs::Ksc)
+    } else if name.starts_with("EUC") {
+        Predefined::Mb(Mbcs::EucJp)
+    } else if matches!(name, "H" | "V") || name.starts_with("Ext-") || name.starts_with("Add-") || name.starts_with("NWP-") {
+        Predefined::Mb(Mbcs::Jis)
+    } else {
+        return None;
+    };
+    Some((p, vertical))
+}
+
+impl Predefined {
+    /// Length of the code at the start of `b`.
+    pub(crate) fn code_len(self, b: &[u8]) -> usize {
+        let Some(&b0) = b.first() else { return 0 };
+        let n = match self {
+            Predefined::Identity | Predefined::Ucs2 => 2,
+            Predefined::Utf16 => {
+                if (0xd8..=0xdb).contains(&b0) {
+                    4
+                } else {
+                    2
+                }
+            }
+            Predefined::Utf32 => 4,
+            Predefined::Utf8 => match b0 {
+                0xf0..=0xff => 4,
+                0xe0..=0xef => 3,
+                0xc0..=0xdf => 2,
+                _ => 1,
+            },
+            Predefined::Mb(m) => match m {
+                Mbcs::Gbk | Mbcs::Big5 | Mbcs::EucKr => {
+                    if b0 > 0x80 && b0 < 0xff {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                Mbcs::Gb18030 => {
+                    if b0 > 0x80 && b0 < 0xff {
+                        if b.get(1).is_some_and(|c| c.is_ascii_digit()) { 4 } else { 2 }
+                    } else {
+                        1
+                    }
+                }
+                Mbcs::ShiftJis => {
+                    if (0x81..=0x9f).contains(&b0) || (0xe0..=0xfc).contains(&b0) {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                Mbcs::EucJp => {
+                    if b0 == 0x8f {
+                        3
+                    } else if b0 == 0x8e || (0xa1..=0xfe).contains(&b0) {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                Mbcs::Jis | Mbcs::Ksc => 2,
+            },
+        };
+        n.min(b.len())
+    }
+
+    /// Unicode text of one code (its bytes).
+    pub(crate) fn decode(self, code: &[u8]) -> Option<String> {
+        match self {
+            Predefined::Identity => None,
+            Predefined::Ucs2 | Predefined::Utf16 => {
+                let units = code.chunks(2).map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)));
+                char::decode_utf16(units).collect::<Result<String, _>>().ok()
+            }
+            Predefined::Utf32 => char::from_u32(code_value(code)).map(String::from),
+            Predefined::Utf8 => std::str::from_utf8(code).ok().map(str::to_owned),
+            Predefined::Mb(m) => {
+                if code.len() == 1 {
+                    let b = code[0];
+                    // Single bytes of these CMaps are ASCII (half-width Roman), never full-width.
+                    if b < 0x80 {
+                        return Some(char::from(b).to_string());
+                    }
+                    if m == Mbcs::ShiftJis && (0xa1..=0xdf).contains(&b) {
+                        return char::from_u32(0xff61 + u32::from(b - 0xa1)).map(String::from);
+                    }
+                    return None;
+                }
+                let mut buf = [0u8; 4];
+                let (enc, bytes): (&'static encoding_rs::Encoding, &[u8]) = match m {
+                    Mbcs::Gbk | Mbcs::Gb18030 => (encoding_rs::GB18030, code),
+                    Mbcs::Big5 => (encoding_rs::BIG5, code),
+                    Mbcs::ShiftJis => (encoding_rs::SHIFT_JIS, code),
+                    Mbcs::EucJp => (encoding_rs::EUC_JP, code),
+                    Mbcs::EucKr => (encoding_rs::EUC_KR, code),
+                    Mbcs::Jis | Mbcs::Ksc => {
+                        let n = code.len().min(2);
+                        for (i, &b) in code.iter().take(n).enumerate() {
+                            buf[i] = b | 0x80;
+                        }
+                        let enc = if m == Mbcs::Jis { encoding_rs::EUC_JP } else { encoding_rs::EUC_KR };
+                        (enc, &buf[..n])
+                    }
+                };
+                enc.decode_without_bom_handling_and_without_replacement(bytes).map(|c| c.into_owned())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOUNI: &[u8] = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CMapName /Adobe-Identity-UCS def /CMapType 2 def
+1 begincodespacerange <00> <80> endcodespacerange
+1 begincodespacerange <8140> <FEFE> endcodespacerange
+3 beginbfchar <01> <4E2D> <02> <00660069> <8141> <D840DC00> endbfchar
+2 beginbfrange <10> <12> <0041> <20> <22> [<0058> <0059> <005A>] endbfrange
+endcmap";
+
+    #[test]
+    fn tounicode_chars_ranges_arrays_surrogates() {
+        let c = CMap::parse(TOUNI);
+        assert_eq!(c.lookup(1).as_deref(), Some("中"));
+        assert_eq!(c.lookup(2).as_deref(), Some("fi"));
+        assert_eq!(c.lookup(0x8141).as_deref(), Some("\u{20000}"));
+        assert_eq!(c.lookup(0x11).as_deref(), Some("B"));
+        assert_eq!(c.lookup(0x22).as_deref(), Some("Z"));
+        assert_eq!(c.lookup(0x23), None);
+    }
+
+    #[test]
+    fn mixed_width_codespace() {
+        let c = CMap::parse(TOUNI);
+        let cs = c.effective_codespace();
+        assert_eq!(cs.code_len(b"\x41\x81\x41"), 1);
+        assert_eq!(cs.code_len(b"\x81\x41"), 2);
+        assert_eq!(cs.code_len(b"\x81"), 1);
+    }
+
+    #[test]
+    fn cid_ranges_and_usecmap() {
+        let c = CMap::parse(b"/UniJIS-UCS2-H usecmap 1 begincodespacerange <0000> <FFFF> endcodespacerange 1 begincidrange <0020> <007e> 1 endcidrange 1 begincidchar <3042> 842 endcidchar /WMode 1 def");
+        assert_eq!(c.cid(0x21), Some(2));
+        assert_eq!(c.cid(0x3042), Some(842));
+        assert_eq!(c.usecmap.as_deref(), Some(&b"UniJIS-UCS2-H"[..]));
+        assert!(c.vertical);
+    }
+
+    #[test]
+    fn no_codespace_uses_mapping_width() {
+        let c = CMap::parse(b"beginbfchar <0003> <0020> endbfchar");
+        assert_eq!(c.effective_codespace().code_len(b"\x00\x03"), 2);
+    }
+
+    #[test]
+    fn predefined_gbk_keeps_ascii_single_byte() {
+        let (p, v) = predefined(b"GBK-EUC-H").unwrap_or((Predefined::Identity, true));
+        assert!(!v);
+        let s = b"http://a.cn \xd6\xd0";
+        let mut i = 0;
+        let mut out = String::new();
+        while i < s.len() {
+            let n = p.code_len(&s[i..]);
+            out.push_str(&p.decode(&s[i..i + n]).unwrap_or_default());
+            i += n;
+        }
+        assert_eq!(out, "http://a.cn 中");
+    }
+
+    #[test]
+    fn predefined_ucs2_utf16_sjis_big5_ksc() {
+        let ucs = predefined(b"UniGB-UCS2-H").map(|x| x.0);
+        assert_eq!(ucs, Some(Predefined::Ucs2));
+        assert_eq!(Predefined::Ucs2.decode(b"\x4e\x2d").as_deref(), Some("中"));
+        assert_eq!(Predefined::Utf16.code_len(b"\xd8\x40\xdc\x00"), 4);
+        assert_eq!(Predefined::Utf16.decode(b"\xd8\x40\xdc\x00").as_deref(), Some("\u{20000}"));
+        let sj = predefined(b"90ms-RKSJ-H").map(|x| x.0);
+        assert_eq!(sj, Some(Predefined::Mb(Mbcs::ShiftJis)));
+        assert_eq!(Predefined::Mb(Mbcs::ShiftJis).decode(b"\x82\xa0").as_deref(), Some("あ"));
+        assert_eq!(predefined(b"ETen-B5-H").map(|x| x.0), Some(Predefined::Mb(Mbcs::Big5)));
+        assert_eq!(Predefined::Mb(Mbcs::Big5).decode(b"\xa4\xa4").as_deref(), Some("中"));
+        assert_eq!(predefined(b"KSCms-UHC-H").map(|x| x.0), Some(Predefined::Mb(Mbcs::EucKr)));
+        assert_eq!(Predefined::Mb(Mbcs::EucKr).decode(b"\xb0\xa1").as_deref(), Some("가"));
+        assert_eq!(predefined(b"Identity-V"), Some((Predefined::Identity, true)));
+    }
+}

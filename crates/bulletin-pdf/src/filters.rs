@@ -1,0 +1,426 @@
+//! Capped stream decoding.
+//!
+//! Takes a lopdf stream (already decrypted by lopdf) and gives its decoded bytes, never more than
+//! the per-stream and per-file budgets allow: a decompression bomb fails fast with
+//! [`Error::ResourceLimit`] instead of filling memory. Image codecs (DCT, JPX, JBIG2, CCITT) are
+//! never run: those streams come back as `None`, since text extraction has no use for pixels.
+
+use std::cell::Cell;
+
+use lopdf::{Dictionary, Object, Stream};
+
+use crate::Error;
+
+/// Byte budgets shared by every stream decoded for one file.
+pub(crate) struct Budget {
+    pub(crate) max_stream: u64,
+    pub(crate) max_total: u64,
+    used: Cell<u64>,
+}
+
+impl Budget {
+    pub(crate) fn new(max_stream: u64, max_total: u64) -> Self {
+        Budget { max_stream, max_total, used: Cell::new(0) }
+    }
+
+    fn charge(&self, n: u64) -> Result<(), Error> {
+        let used = self.used.get().saturating_add(n);
+        self.used.set(used);
+        if used > self.max_total {
+            return Err(Error::ResourceLimit(format!(
+                "decoded streams exceed {} bytes in total",
+                self.max_total
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn name_of(obj: &Object) -> Option<&[u8]> {
+    match obj {
+        Object::Name(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// Decodes `stream`. `Ok(None)` means an image codec or an unknown filter: the caller skips it.
+/// Corrupt compressed data yields what could be decoded before the damage.
+pub(crate) fn decode(
+    doc: &lopdf::Document,
+    stream: &Stream,
+    budget: &Budget,
+) -> Result<Option<Vec<u8>>, Error> {
+    let filters: Vec<&[u8]> = match stream.dict.get(b"Filter").map(|o| deref(doc, o)) {
+        Ok(Object::Array(a)) => a.iter().filter_map(|o| name_of(deref(doc, o))).collect(),
+        Ok(o) => name_of(o).into_iter().collect(),
+        Err(_) => Vec::new(),
+    };
+    let parms: Vec<Option<&Dictionary>> = match stream
+        .dict
+        .get(b"DecodeParms")
+        .or_else(|_| stream.dict.get(b"DP"))
+        .map(|o| deref(doc, o))
+    {
+        Ok(Object::Array(a)) => a
+            .iter()
+            .map(|o| match deref(doc, o) {
+                Object::Dictionary(d) => Some(d),
+                _ => None,
+            })
+            .collect(),
+        Ok(Object::Dictionary(d)) => vec![Some(d)],
+        _ => Vec::new(),
+    };
+    if filters.len() > 8 {
+        return Ok(None);
+    }
+    let cap = budget.max_stream;
+    let mut data: Option<Vec<u8>> = None;
+    for (i, f) in filters.iter().enumerate() {
+        let input: &[u8] = data.as_deref().unwrap_or(&stream.content);
+        let parm = parms.get(i).copied().flatten();
+        let out = match *f {
+            b"FlateDecode" | b"Fl" => {
+                let raw = inflate(input, cap)?;
+                predict(raw, parm)
+            }
+            b"LZWDecode" | b"LZW" => {
+                let early = parm
+                    .and_then(|p| p.get(b"EarlyChange").ok())
+                    .and_then(|o| o.as_i64().ok())
+                    .unwrap_or(1);
+                let raw = lzw(input, early != 0, cap)?;
+                predict(raw, parm)
+            }
+            b"ASCIIHexDecode" | b"AHx" => ascii_hex(input),
+            b"ASCII85Decode" | b"A85" => ascii85(input),
+            b"RunLengthDecode" | b"RL" => run_length(input, cap)?,
+            b"Crypt" => input.to_vec(),
+            // Image codecs and anything unknown: never decoded.
+            _ => return Ok(None),
+        };
+        data = Some(out);
+    }
+    let out = match data {
+        Some(d) => d,
+        None => stream.content.clone(),
+    };
+    if out.len() as u64 > cap {
+        return Err(too_big(cap));
+    }
+    budget.charge(out.len() as u64)?;
+    Ok(Some(out))
+}
+
+/// Whether the stream is compressed with an image-only codec.
+pub(crate) fn is_image_codec(doc: &lopdf::Document, stream: &Stream) -> bool {
+    let check = |n: &[u8]| {
+        matches!(
+            n,
+            b"DCTDecode" | b"DCT" | b"JPXDecode" | b"JBIG2Decode" | b"CCITTFaxDecode" | b"CCF"
+        )
+    };
+    match stream.dict.get(b"Filter").map(|o| deref(doc, o)) {
+        Ok(Object::Array(a)) => a.iter().filter_map(|o| name_of(deref(doc, o))).any(check),
+        Ok(o) => name_of(o).is_some_and(check),
+        Err(_) => false,
+    }
+}
+
+fn deref<'a>(doc: &'a lopdf::Document, o: &'a Object) -> &'a Object {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
+        _ => o,
+    }
+}
+
+fn too_big(cap: u64) -> Error {
+    Error::ResourceLimit(format!("a stream decodes to more than {cap} bytes"))
+}
+
+/// Inflates zlib (or, failing the header, raw deflate) data with an output cap. Damage after some
+/// output (bad Adler-32, truncation) keeps the output so far, as viewers do.
+pub(crate) fn inflate(input: &[u8], cap: u64) -> Result<Vec<u8>, Error> {
+    let zlib_header =
+        input.len() >= 2 && input[0] & 0x0f == 8 && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
+    let out = inflate_with(input, zlib_header, cap)?;
+    if out.is_empty() && zlib_header {
+        // Some writers put a zlib header in front of raw deflate data with a bad checksum flag.
+        return inflate_with(input.get(2..).unwrap_or(&[]), false, cap);
+    }
+    Ok(out)
+}
+
+fn inflate_with(input: &[u8], zlib: bool, cap: u64) -> Result<Vec<u8>, Error> {
+    use flate2::{Decompress, FlushDecompress, Status};
+    let mut d = Decompress::new(zlib);
+    let mut out: Vec<u8> = Vec::with_capacity((input.len() * 4).min(1 << 20));
+    loop {
+        if out.len() == out.capacity() {
+            if out.len() as u64 >= cap {
+                return Err(too_big(cap));
+            }
+            let grow = out.capacity().clamp(4096, 8 << 20);
+            out.reserve(grow);
+        }
+        let consumed = d.total_in() as usize;
+        let Some(rest) = input.get(consumed..) else { break };
+        let before_out = d.total_out();
+        match d.decompress_vec(rest, &mut out, FlushDecompress::None) {
+            Ok(Status::StreamEnd) => break,
+            Ok(_) => {
+                if d.total_out() == before_out && d.total_in() as usize == consumed {
+                    // No progress: input exhausted or stuck.
+                    if out.len() < out.capacity() {
+                        break;
+                    }
+                }
+            }
+            Err(_) => break,
+        }
+        if out.len() as u64 > cap {
+            return Err(too_big(cap));
+        }
+    }
+    Ok(out)
+}
+
+fn parm_int(parm: Option<&Dictionary>, key: &[u8], default: i64) -> i64 {
+    parm.and_then(|p| p.get(key).ok())
+        .and_then(|o| o.as_i64().ok())
+        .unwrap_or(default)
+}
+
+/// Undoes PNG (10..15) and TIFF (2) predictors.
+fn predict(data: Vec<u8>, parm: Option<&Dictionary>) -> Vec<u8> {
+    let predictor = parm_int(parm, b"Predictor", 1);
+    if predictor < 2 {
+        return data;
+    }
+    let colors = parm_int(parm, b"Colors", 1).clamp(1, 32) as usize;
+    let bpc = parm_int(parm, b"BitsPerComponent", 8).clamp(1, 16) as usize;
+    let columns = parm_int(parm, b"Columns", 1).clamp(1, 1 << 20) as usize;
+    let bpp = (colors * bpc).div_ceil(8).max(1);
+    let row = (colors * bpc * columns).div_ceil(8);
+    if predictor == 2 {
+        if bpc != 8 {
+            return data;
+        }
+        let mut out = data;
+        for r in out.chunks_mut(row) {
+            for i in bpp..r.len() {
+                r[i] = r[i].wrapping_add(r[i - bpp]);
+            }
+        }
+        return out;
+    }
+    let mut out = Vec::with_capacity(data.len());
+    let mut prev = vec![0u8; row];
+    for chunk in data.chunks(row + 1) {
+        let Some((&kind, src)) = chunk.split_first() else { break };
+        let mut cur = vec![0u8; row];
+        for i in 0..src.len().min(row) {
+            let a = if i >= bpp { cur[i - bpp] } else { 0 };
+            let b = prev[i];
+            let c = if i >= bpp { prev[i - bpp] } else { 0 };
+            let x = src[i];
+            cur[i] = match kind {
+                1 => x.wrapping_add(a),
+                2 => x.wrapping_add(b),
+                3 => x.wrapping_add(((u16::from(a) + u16::from(b)) / 2) as u8),
+                4 => {
+                    let p = i16::from(a) + i16::from(b) - i16::from(c);
+                    let (pa, pb, pc) = ((p - i16::from(a)).abs(), (p - i16::from(b)).abs(), (p - i16::from(c)).abs());
+                    let pred = if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    };
+                    x.wrapping_add(pred)
+                }
+                _ => x,
+            };
+        }
+        out.extend_from_slice(&cur[..src.len().min(row)]);
+        prev = cur;
+    }
+    out
+}
+
+fn ascii_hex(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() / 2);
+    let mut hi: Option<u8> = None;
+    for &b in input {
+        if b == b'>' {
+            break;
+        }
+        let v = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => continue,
+        };
+        match hi.take() {
+            Some(h) => out.push(h << 4 | v),
+            None => hi = Some(v),
+        }
+    }
+    if let Some(h) = hi {
+        out.push(h << 4);
+    }
+    out
+}
+
+fn ascii85(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() * 4 / 5);
+    let mut group = [0u8; 5];
+    let mut n = 0;
+    let body = input.strip_prefix(b"<~").unwrap_or(input);
+    for &b in body {
+        match b {
+            b'~' => break,
+            b'z' if n == 0 => out.extend_from_slice(&[0, 0, 0, 0]),
+            b'!'..=b'u' => {
+                group[n] = b - b'!';
+                n += 1;
+                if n == 5 {
+                    let v = group.iter().fold(0u64, |acc, &d| acc * 85 + u64::from(d));
+                    out.extend_from_slice(&(v as u32).to_be_bytes());
+                    n = 0;
+                }
+            }
+            _ => {}
+        }
+    }
+    if n > 1 {
+        for g in group.iter_mut().skip(n) {
+            *g = 84;
+        }
+        let v = group.iter().fold(0u64, |acc, &d| acc * 85 + u64::from(d));
+        out.extend_from_slice(&(v as u32).to_be_bytes()[..n - 1]);
+    }
+    out
+}
+
+fn run_length(input: &[u8], cap: u64) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&len) = input.get(i) {
+        i += 1;
+        if len == 128 {
+            break;
+        }
+        if len < 128 {
+            let n = usize::from(len) + 1;
+            let end = (i + n).min(input.len());
+            out.extend_from_slice(&input[i..end]);
+            i = end;
+        } else {
+            let Some(&b) = input.get(i) else { break };
+            i += 1;
+            out.extend(std::iter::repeat_n(b, 257 - usize::from(len)));
+        }
+        if out.len() as u64 > cap {
+            return Err(too_big(cap));
+        }
+    }
+    Ok(out)
+}
+
+fn lzw(input: &[u8], early: bool, cap: u64) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    let mut table: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
+    table.push(Vec::new());
+    table.push(Vec::new());
+    let mut code_len = 9u32;
+    let mut bitbuf: u32 = 0;
+    let mut nbits: u32 = 0;
+    let mut prev: Option<usize> = None;
+    let mut bytes = input.iter();
+    loop {
+        while nbits < code_len {
+            let Some(&b) = bytes.next() else { return Ok(out) };
+            bitbuf = (bitbuf << 8) | u32::from(b);
+            nbits += 8;
+        }
+        let code = ((bitbuf >> (nbits - code_len)) & ((1 << code_len) - 1)) as usize;
+        nbits -= code_len;
+        match code {
+            256 => {
+                table.truncate(258);
+                code_len = 9;
+                prev = None;
+                continue;
+            }
+            257 => break,
+            _ => {}
+        }
+        let entry = if let Some(e) = table.get(code) {
+            e.clone()
+        } else if let Some(p) = prev {
+            let mut e = table.get(p).cloned().unwrap_or_default();
+            let first = e.first().copied().unwrap_or(0);
+            e.push(first);
+            e
+        } else {
+            break;
+        };
+        out.extend_from_slice(&entry);
+        if out.len() as u64 > cap {
+            return Err(too_big(cap));
+        }
+        if let Some(p) = prev
+            && table.len() < 4096
+        {
+            let mut e = table.get(p).cloned().unwrap_or_default();
+            e.push(entry.first().copied().unwrap_or(0));
+            table.push(e);
+        }
+        prev = Some(code);
+        let next = table.len() + usize::from(early);
+        code_len = if next >= 2048 {
+            12
+        } else if next >= 1024 {
+            11
+        } else if next >= 512 {
+            10
+        } else {
+            9
+        };
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn inflate_caps_output() {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&vec![0u8; 10 << 20]).ok();
+        let z = e.finish().unwrap_or_default();
+        assert!(matches!(inflate(&z, 1 << 20), Err(Error::ResourceLimit(_))));
+        assert_eq!(inflate(&z, 20 << 20).map(|v| v.len()).ok(), Some(10 << 20));
+    }
+
+    #[test]
+    fn inflate_keeps_output_before_bad_checksum() {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(b"BT /F1 12 Tf (Hello) Tj ET").ok();
+        let mut z = e.finish().unwrap_or_default();
+        let n = z.len();
+        z[n - 1] ^= 0xff;
+        assert_eq!(inflate(&z, 1000).ok().as_deref(), Some(&b"BT /F1 12 Tf (Hello) Tj ET"[..]));
+    }
+
+    #[test]
+    fn ascii_filters() {
+        assert_eq!(ascii_hex(b"48 65 6C6C6F>"), b"Hello");
+        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo80~>"), b"Hello World");
+        assert_eq!(run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100).ok(), Some(b"abcxxx".to_vec()));
+    }
+}

@@ -1,0 +1,769 @@
+//! PDF fonts: how a shown string becomes codes, widths and Unicode text.
+//!
+//! Takes a font dictionary and gives a [`Font`] that splits strings into codes and tells, for
+//! each code, its advance width and its text. Text comes from the sources the PDF specification
+//! lists, in its order: the ToUnicode CMap; for simple fonts the encoding and glyph names; for
+//! CID fonts a predefined Unicode or legacy-encoding CMap; then the embedded TrueType/OpenType
+//! font's own `cmap` (inverted, glyph → Unicode); then the Adobe character collection of
+//! `/CIDSystemInfo`. Non-embedded Chinese-named simple fonts whose strings hold GBK bytes (a
+//! Word/WPS export bug) are decoded as GBK.
+
+use std::collections::HashMap;
+
+use lopdf::{Dictionary, Document, Object};
+
+use crate::cid_tables::{self, Collection};
+use crate::cmap::{CMap, Codespace, Predefined, code_value, predefined};
+use crate::encodings::{BaseEncoding, glyph_name_to_unicode};
+use crate::filters::{self, Budget};
+use crate::Error;
+
+/// One code of a shown string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Code {
+    /// Byte range of the code in the string.
+    pub(crate) start: usize,
+    pub(crate) len: usize,
+    /// Advance in text space units per 1 unit of font size (i.e. width/1000 for most fonts).
+    pub(crate) width: f32,
+    /// Whether Tw applies (single-byte code 32).
+    pub(crate) word_space: bool,
+}
+
+#[derive(Debug)]
+enum Split {
+    Single,
+    Codespace(Codespace),
+    Predef(Predefined),
+}
+
+#[derive(Debug)]
+enum CidSource {
+    Identity,
+    Embedded(CMap),
+    /// Code → CID is a predefined CMap this crate does not ship: only ASCII is guessed.
+    Unknown,
+}
+
+#[derive(Debug, Default)]
+struct Widths {
+    first: u32,
+    table: Vec<f32>,
+    ranges: Vec<(u32, u32, f32)>,
+    default: f32,
+}
+
+impl Widths {
+    fn get(&self, code: u32) -> f32 {
+        if let Some(i) = code.checked_sub(self.first)
+            && let Some(&w) = self.table.get(i as usize)
+        {
+            return w;
+        }
+        if !self.ranges.is_empty() {
+            let idx = self.ranges.partition_point(|r| r.0 <= code);
+            if let Some(&(_, hi, w)) = idx.checked_sub(1).and_then(|i| self.ranges.get(i))
+                && code <= hi
+            {
+                return w;
+            }
+        }
+        self.default
+    }
+}
+
+/// A loaded font.
+#[derive(Debug)]
+pub(crate) struct Font {
+    split: Split,
+    cids: CidSource,
+    widths: Widths,
+    /// Text of each single-byte code (simple fonts), resolved once at load.
+    simple_text: Vec<Option<Box<str>>>,
+    to_unicode: Option<CMap>,
+    /// Predefined CMap decoding for CID fonts with a Unicode or legacy CMap (also via usecmap).
+    predef_text: Option<Predefined>,
+    collection: Option<Collection>,
+    /// CID → Unicode from the embedded TrueType (through CIDToGIDMap and the font's cmap).
+    gid_text: Option<GidText>,
+    /// Simple font whose strings are GBK bytes.
+    pub(crate) gbk: bool,
+    pub(crate) vertical: bool,
+    /// Vertical advance (positive, per unit font size) for vertical fonts.
+    vadvance: f32,
+    pub(crate) is_type3: bool,
+}
+
+#[derive(Debug)]
+struct GidText {
+    cid_to_gid: Option<Vec<u16>>,
+    gid_uni: HashMap<u16, char>,
+}
+
+fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
+        _ => o,
+    }
+}
+
+fn get<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    d.get(key).ok().map(|o| deref(doc, o))
+}
+
+fn get_dict<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
+    match get(doc, d, key)? {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    }
+}
+
+fn get_name<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a [u8]> {
+    match get(doc, d, key)? {
+        Object::Name(n) => Some(n),
+        _ => None,
+    }
+}
+
+fn num(o: &Object) -> Option<f32> {
+    match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    }
+}
+
+fn get_num(doc: &Document, d: &Dictionary, key: &[u8]) -> Option<f32> {
+    get(doc, d, key).and_then(num)
+}
+
+fn stream_bytes(doc: &Document, o: Option<&Object>, budget: &Budget) -> Result<Option<Vec<u8>>, Error> {
+    match o {
+        Some(Object::Stream(s)) => filters::decode(doc, s, budget),
+        _ => Ok(None),
+    }
+}
+
+fn string_bytes(o: &Object) -> Option<&[u8]> {
+    match o {
+        Object::String(s, _) => Some(s),
+        Object::Name(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// Whether a font name (raw bytes, possibly GBK) names a Chinese font.
+pub(crate) fn is_chinese_font_name(name: &[u8]) -> bool {
+    let base = match name.iter().position(|&b| b == b'+') {
+        Some(6) => name.get(7..).unwrap_or(name),
+        _ => name,
+    };
+    if base.iter().any(|&b| b >= 0x80) {
+        return true;
+    }
+    let lower: Vec<u8> = base.iter().map(u8::to_ascii_lowercase).collect();
+    const HINTS: &[&[u8]] = &[
+        b"simsun", b"nsimsun", b"simhei", b"simkai", b"simfang", b"fangsong", b"kaiti", b"stsong",
+        b"stheiti", b"stkaiti", b"stfangsong", b"stxihei", b"stzhongsong", b"microsoftyahei", b"msyh",
+        b"songti", b"heiti", b"xiaobiaosong", b"fzxbs", b"fzsong", b"fzhei", b"fzkai", b"fzfs",
+        b"_gb2312", b"gbk", b"mingliu", b"dfkai",
+    ];
+    HINTS.iter().any(|h| lower.windows(h.len()).any(|w| w == *h))
+}
+
+/// Approximate width (per 1000 em) of a Latin character in a proportional sans font, used when a
+/// non-embedded simple font has no `/Widths`: only inter-run gaps depend on it.
+fn approx_width(c: Option<&str>) -> f32 {
+    let Some(ch) = c.and_then(|s| s.chars().next()) else { return 500.0 };
+    match ch {
+        ' ' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' | 'i' | 'j' | 'l' => 278.0,
+        'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' | '/' => 333.0,
+        'm' | 'M' | 'W' => 833.0,
+        'w' => 722.0,
+        'A'..='Z' => 667.0,
+        _ if ch.is_ascii() => 556.0,
+        _ if crate::layout::is_cjk(ch) => 1000.0,
+        _ => 556.0,
+    }
+}
+
+struct Embedded {
+    data: Vec<u8>,
+}
+
+impl Embedded {
+    fn face(&self) -> Option<ttf_parser::Face<'_>> {
+        ttf_parser::Face::parse(&self.data, 0).ok()
+    }
+}
+
+/// Glyph → Unicode from a font's Unicode cmap subtables (and, failing those, its glyph names).
+fn invert_cmap(face: &ttf_parser::Face<'_>) -> HashMap<u16, char> {
+    let mut map: HashMap<u16, char> = HashMap::new();
+    let better = |new: char, old: char| {
+        let pua = |c: char| ('\u{e000}'..='\u{f8ff}').contains(&c);
+        let unified = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        (pua(old) && !pua(new)) || (unified(new) && !unified(old) && !old.is_ascii())
+    };
+    if let Some(cmap) = face.tables().cmap {
+        for sub in cmap.subtables {
+            if !sub.is_unicode() {
+                continue;
+            }
+            let mut budget = 200_000u32;
+            sub.codepoints(|cp| {
+                if budget == 0 {
+                    return;
+                }
+                budget -= 1;
+                if let (Some(g), Some(c)) = (sub.glyph_index(cp), char::from_u32(cp))
+                    && g.0 != 0
+                {
+                    match map.get(&g.0) {
+                        Some(&old) if !better(c, old) => {}
+                        _ => {
+                            map.insert(g.0, c);
+                        }
+                    }
+                }
+            });
+        }
+    }
+    if map.is_empty() {
+        for g in 0..face.number_of_glyphs().min(65535) {
+            if let Some(name) = face.glyph_name(ttf_parser::GlyphId(g))
+                && let Some(s) = glyph_name_to_unicode(name.as_bytes())
+                && let Some(c) = s.chars().next()
+            {
+                map.insert(g, c);
+            }
+        }
+    }
+    map
+}
+
+fn font_file(doc: &Document, desc: Option<&Dictionary>, budget: &Budget) -> Result<Option<Embedded>, Error> {
+    let Some(desc) = desc else { return Ok(None) };
+    for key in [&b"FontFile2"[..], b"FontFile3"] {
+        if let Some(Object::Stream(s)) = get(doc, desc, key) {
+            // Bare CFF (Type1C, CIDFontType0C) is not an sfnt; ttf-parser reads only OpenType.
+            if key == b"FontFile3" && get_name(doc, &s.dict, b"Subtype") != Some(b"OpenType") {
+                return Ok(None);
+            }
+            if let Some(data) = filters::decode(doc, s, budget)? {
+                return Ok(Some(Embedded { data }));
+            }
+        }
+    }
+    Ok(None)
+}
+
+impl Font {
+    /// Loads the font of a `/Font` resource entry. Never fails on bad data (the font degrades to
+    /// unmapped codes); only budget errors propagate.
+    pub(crate) fn load(doc: &Document, dict: &Dictionary, budget: &Budget) -> Result<Font, Error> {
+        let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"Type1");
+        let to_unicode = match stream_bytes(doc, get(doc, dict, b"ToUnicode"), budget)? {
+            Some(data) => {
+                let c = CMap::parse(&data);
+                if c.has_unicode() { Some(c) } else { None }
+            }
+            None => None,
+        };
+        if subtype == b"Type0" {
+            Self::load_type0(doc, dict, to_unicode, budget)
+        } else {
+            Self::load_simple(doc, dict, subtype, to_unicode, budget)
+        }
+    }
+
+    fn load_simple(
+        doc: &Document,
+        dict: &Dictionary,
+        subtype: &[u8],
+        to_unicode: Option<CMap>,
+        budget: &Budget,
+    ) -> Result<Font, Error> {
+        let is_type3 = subtype == b"Type3";
+        let desc = get_dict(doc, dict, b"FontDescriptor");
+        let base_font: &[u8] = get(doc, dict, b"BaseFont").and_then(string_bytes).unwrap_or(b"");
+        let flags = desc.and_then(|d| get_num(doc, d, b"Flags")).unwrap_or(0.0) as u32;
+        let symbolic = flags & 4 != 0 && flags & 32 == 0;
+        let embedded = desc.is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
+
+        let mut base = if embedded && symbolic { BaseEncoding::Builtin } else { BaseEncoding::Standard };
+        if subtype == b"TrueType" && !embedded {
+            base = BaseEncoding::WinAnsi;
+        }
+        let mut differences: Vec<Option<Vec<u8>>> = vec![None; 256];
+        let mut has_differences = false;
+        match get(doc, dict, b"Encoding") {
+            Some(Object::Name(n)) => {
+                if let Some(b) = BaseEncoding::from_name(n) {
+                    base = b;
+                }
+            }
+            Some(Object::Dictionary(e)) => {
+                if let Some(b) = get_name(doc, e, b"BaseEncoding").and_then(BaseEncoding::from_name) {
+                    base = b;
+                }
+                if let Some(Object::Array(diffs)) = get(doc, e, b"Differences") {
+                    let mut code: i64 = 0;
+                    for o in diffs.iter().take(2048) {
+                        match deref(doc, o) {
+                            Object::Integer(i) => code = *i,
+                            Object::Name(n) => {
+                                if let Some(slot) = usize::try_from(code).ok().and_then(|c| differences.get_mut(c)) {
+                                    *slot = Some(n.clone());
+                                    has_differences = true;
+                                }
+                                code += 1;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+
+        // Embedded TrueType/OpenType cmap, only consulted when names and encodings fall short.
+        let needs_font = to_unicode.is_none() && (symbolic || base == BaseEncoding::Builtin);
+        let embedded_font = if needs_font && !is_type3 { font_file(doc, desc, budget)? } else { None };
+        let face = embedded_font.as_ref().and_then(Embedded::face);
+        let gid_uni = face.as_ref().map(invert_cmap);
+
+        let mut simple_text: Vec<Option<Box<str>>> = Vec::with_capacity(256);
+        for code in 0..=255u8 {
+            let mut t: Option<Box<str>> = to_unicode
+                .as_ref()
+                .and_then(|c| c.lookup(u32::from(code)))
+                .map(|s| s.into_owned().into_boxed_str());
+            if t.is_none()
+                && let Some(Some(name)) = differences.get(usize::from(code))
+            {
+                t = glyph_name_to_unicode(name).map(String::into_boxed_str);
+            }
+            if t.is_none()
+                && let (Some(face), Some(gid_uni)) = (&face, &gid_uni)
+            {
+                let mut gid = None;
+                if let Some(cmap) = face.tables().cmap {
+                    for sub in cmap.subtables {
+                        let cand = match (sub.platform_id, sub.encoding_id) {
+                            (ttf_parser::PlatformId::Windows, 0) => sub
+                                .glyph_index(0xf000 + u32::from(code))
+                                .or_else(|| sub.glyph_index(u32::from(code))),
+                            (ttf_parser::PlatformId::Macintosh, 0) => sub.glyph_index(u32::from(code)),
+                            _ => None,
+                        };
+                        if cand.is_some() {
+                            gid = cand;
+                            break;
+                        }
+                    }
+                }
+                t = gid
+                    .and_then(|g| gid_uni.get(&g.0))
+                    .filter(|c| !('\u{e000}'..='\u{f8ff}').contains(*c))
+                    .map(|c| c.to_string().into_boxed_str());
+            }
+            let differs = differences.get(usize::from(code)).is_some_and(Option::is_some);
+            if t.is_none() && !differs && !(is_type3 && has_differences) {
+                t = base.decode(code).map(|c| c.to_string().into_boxed_str());
+            }
+            simple_text.push(t);
+        }
+
+        // Widths.
+        let scale = if is_type3 {
+            match get(doc, dict, b"FontMatrix") {
+                Some(Object::Array(m)) => m.first().and_then(num).unwrap_or(0.001).abs(),
+                _ => 0.001,
+            }
+        } else {
+            0.001
+        };
+        let mut widths = Widths {
+            first: get_num(doc, dict, b"FirstChar").unwrap_or(0.0).max(0.0) as u32,
+            default: desc
+                .and_then(|d| get_num(doc, d, b"MissingWidth"))
+                .filter(|w| *w > 0.0)
+                .map_or(0.0, |w| w * scale),
+            ..Widths::default()
+        };
+        if let Some(Object::Array(ws)) = get(doc, dict, b"Widths") {
+            widths.table = ws.iter().take(65536).map(|o| num(deref(doc, o)).unwrap_or(0.0) * scale).collect();
+        }
+        if widths.table.is_empty() {
+            // Standard 14 or width-less fonts: approximate from the character.
+            widths.first = 0;
+            widths.table = (0..=255usize)
+                .map(|c| approx_width(simple_text.get(c).and_then(|t| t.as_deref())) * 0.001)
+                .collect();
+        } else {
+            // Zero widths in a /Widths array usually mean "not given"; a glyph that is really
+            // drawn needs some advance for layout.
+            let fallback = widths.default;
+            for w in &mut widths.table {
+                if *w == 0.0 {
+                    *w = fallback;
+                }
+            }
+        }
+        if widths.default == 0.0 {
+            widths.default = 0.5;
+        }
+
+        let gbk = !embedded && to_unicode.is_none() && !is_type3 && is_chinese_font_name(base_font);
+        Ok(Font {
+            split: Split::Single,
+            cids: CidSource::Identity,
+            widths,
+            simple_text,
+            to_unicode,
+            predef_text: None,
+            collection: None,
+            gid_text: None,
+            gbk,
+            vertical: false,
+            vadvance: 1.0,
+            is_type3,
+        })
+    }
+
+    fn load_type0(doc: &Document, dict: &Dictionary, to_unicode: Option<CMap>, budget: &Budget) -> Result<Font, Error> {
+        let mut vertical = false;
+        let mut predef_text = None;
+        let (split, cids) = match get(doc, dict, b"Encoding") {
+            Some(Object::Name(n)) => match predefined(n) {
+                Some((Predefined::Identity, v)) => {
+                    vertical = v;
+                    (Split::Codespace(Codespace::fixed(2)), CidSource::Identity)
+                }
+                Some((p, v)) => {
+                    vertical = v;
+                    predef_text = Some(p);
+                    (Split::Predef(p), CidSource::Unknown)
+                }
+                None => (Split::Codespace(Codespace::fixed(2)), CidSource::Identity),
+            },
+            Some(Object::Stream(s)) => {
+                let data = filters::decode(doc, s, budget)?.unwrap_or_default();
+                let c = CMap::parse(&data);
+                vertical = c.vertical;
+                if let Some((p, v)) = c.usecmap.as_deref().and_then(predefined) {
+                    vertical |= v;
+                    if p != Predefined::Identity {
+                        predef_text = Some(p);
+                    }
+                }
+                if let Some(Object::Name(n)) = get(doc, &s.dict, b"UseCMap")
+                    && let Some((p, v)) = predefined(n)
+                {
+                    vertical |= v;
+                    if p != Predefined::Identity {
+                        predef_text = Some(p);
+                    }
+                }
+                let split = if c.codespace.is_empty() {
+                    match predef_text {
+                        Some(p) => Split::Predef(p),
+                        None => Split::Codespace(c.effective_codespace()),
+                    }
+                } else {
+                    Split::Codespace(c.codespace.clone())
+                };
+                (split, CidSource::Embedded(c))
+            }
+            _ => (Split::Codespace(Codespace::fixed(2)), CidSource::Identity),
+        };
+
+        let desc_font = match get(doc, dict, b"DescendantFonts") {
+            Some(Object::Array(a)) => a.first().map(|o| deref(doc, o)).and_then(|o| match o {
+                Object::Dictionary(d) => Some(d),
+                _ => None,
+            }),
+            Some(Object::Dictionary(d)) => Some(d),
+            _ => None,
+        };
+        let empty = Dictionary::new();
+        let cidfont = desc_font.unwrap_or(&empty);
+        let collection = get_dict(doc, cidfont, b"CIDSystemInfo").and_then(|si| {
+            let r = get(doc, si, b"Registry").and_then(string_bytes)?;
+            let o = get(doc, si, b"Ordering").and_then(string_bytes)?;
+            Collection::from_registry_ordering(r, o)
+        });
+
+        let mut widths = Widths { default: get_num(doc, cidfont, b"DW").unwrap_or(1000.0) * 0.001, ..Widths::default() };
+        if let Some(Object::Array(w)) = get(doc, cidfont, b"W") {
+            let items: Vec<&Object> = w.iter().take(200_000).map(|o| deref(doc, o)).collect();
+            let mut i = 0;
+            while i < items.len() {
+                let Some(first) = num(items[i]) else {
+                    i += 1;
+                    continue;
+                };
+                let first = first.max(0.0) as u32;
+                match items.get(i + 1) {
+                    Some(Object::Array(ws)) => {
+                        for (k, o) in ws.iter().enumerate().take(65536) {
+                            if let Some(v) = num(deref(doc, o)) {
+                                let c = first.saturating_add(k as u32);
+                                widths.ranges.push((c, c, v * 0.001));
+                            }
+                        }
+                        i += 2;
+                    }
+                    Some(o) => {
+                        if let (Some(last), Some(v)) = (num(o), items.get(i + 2).and_then(|o| num(o))) {
+                            widths.ranges.push((first, last.max(0.0) as u32, v * 0.001));
+                        }
+                        i += 3;
+                    }
+                    None => break,
+                }
+            }
+            widths.ranges.sort_by_key(|r| r.0);
+        }
+        let vadvance = match get(doc, cidfont, b"DW2") {
+            Some(Object::Array(a)) => a.get(1).and_then(num).map_or(1.0, |v| (v * 0.001).abs()),
+            _ => 1.0,
+        };
+
+        // Embedded TrueType: CID → GID → Unicode, needed only without a ToUnicode or text CMap.
+        let mut gid_text = None;
+        let cid_subtype = get_name(doc, cidfont, b"Subtype").unwrap_or(b"");
+        if to_unicode.is_none() && predef_text.is_none() {
+            let desc = get_dict(doc, cidfont, b"FontDescriptor");
+            let is_tt = cid_subtype == b"CIDFontType2";
+            if let Some(emb) = font_file(doc, desc, budget)?
+                && let Some(face) = emb.face()
+            {
+                let gid_uni = invert_cmap(&face);
+                let cid_to_gid = if is_tt {
+                    match get(doc, cidfont, b"CIDToGIDMap") {
+                        Some(Object::Stream(s)) => filters::decode(doc, s, budget)?
+                            .map(|d| d.chunks(2).map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0))).collect()),
+                        _ => None,
+                    }
+                } else {
+                    None
+                };
+                if !gid_uni.is_empty() {
+                    gid_text = Some(GidText { cid_to_gid, gid_uni });
+                }
+            }
+        }
+
+        Ok(Font {
+            split,
+            cids,
+            widths,
+            simple_text: Vec::new(),
+            to_unicode,
+            predef_text,
+            collection,
+            gid_text,
+            gbk: false,
+            vertical,
+            vadvance,
+            is_type3: false,
+        })
+    }
+
+    /// Whether codes are single bytes (Tw applies to byte 32).
+    fn cid_of(&self, bytes: &[u8], code: u32, text: Option<&str>) -> Option<u32> {
+        match &self.cids {
+            CidSource::Identity => Some(code),
+            CidSource::Embedded(c) => c.cid(code).or_else(|| {
+                // Embedded CMap extending a predefined one: fall back to the ASCII guess.
+                if bytes.len() == 1 { Some(code) } else { None }
+            }),
+            CidSource::Unknown => {
+                // The four Adobe CJK collections put proportional ASCII at CIDs 1..=95.
+                let c = text?.chars().next()?;
+                if (' '..='~').contains(&c) && text.is_some_and(|t| t.len() == 1) {
+                    Some(c as u32 - 0x1f)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// Splits `s` into codes with their widths, and appends each code's text to `texts`
+    /// (one entry per code; empty when unmapped).
+    pub(crate) fn decode(&self, s: &[u8], codes: &mut Vec<Code>, texts: &mut Vec<Option<String>>) {
+        let mut i = 0;
+        let gbk_string = self.gbk && gbk_plausible(s);
+        while i < s.len() {
+            let rest = &s[i..];
+            let len = match &self.split {
+                Split::Single => {
+                    if gbk_string && rest.first().is_some_and(|&b| b > 0x80 && b < 0xff) && rest.len() >= 2 {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                Split::Codespace(cs) => cs.code_len(rest),
+                Split::Predef(p) => p.code_len(rest),
+            }
+            .max(1)
+            .min(rest.len());
+            let bytes = &rest[..len];
+            let code = code_value(bytes);
+            let (text, width) = if matches!(self.split, Split::Single) {
+                if len == 2 {
+                    let t = encoding_rs::GBK
+                        .decode_without_bom_handling_and_without_replacement(bytes)
+                        .map(|c| c.into_owned());
+                    (t, 1.0)
+                } else {
+                    let t = self.simple_text.get(code as usize).and_then(|t| t.as_deref()).map(str::to_owned);
+                    (t, self.widths.get(code))
+                }
+            } else {
+                let t = self.cid_text(bytes, code);
+                let cid = self.cid_of(bytes, code, t.as_deref());
+                let w = if self.vertical {
+                    self.vadvance
+                } else {
+                    match cid {
+                        Some(c) => self.widths.get(c),
+                        None => self.widths.default,
+                    }
+                };
+                (t, w)
+            };
+            codes.push(Code { start: i, len, width, word_space: len == 1 && code == 32 });
+            texts.push(text);
+            i += len;
+        }
+    }
+
+    fn cid_text(&self, bytes: &[u8], code: u32) -> Option<String> {
+        if let Some(tu) = &self.to_unicode
+            && let Some(t) = tu.lookup(code)
+        {
+            return Some(t.into_owned());
+        }
+        if let Some(p) = self.predef_text
+            && let Some(t) = p.decode(bytes)
+        {
+            return Some(t);
+        }
+        let cid = match &self.cids {
+            CidSource::Identity => Some(code),
+            CidSource::Embedded(c) => c.cid(code),
+            CidSource::Unknown => None,
+        }?;
+        if let Some(g) = &self.gid_text {
+            let gid = match &g.cid_to_gid {
+                Some(m) => m.get(cid as usize).copied(),
+                None => u16::try_from(cid).ok(),
+            };
+            if let Some(c) = gid.and_then(|gid| g.gid_uni.get(&gid)) {
+                return Some(c.to_string());
+            }
+        }
+        if let Some(col) = self.collection
+            && cid != 0
+        {
+            return cid_tables::cid_to_unicode(col, cid).map(String::from);
+        }
+        None
+    }
+}
+
+/// A string in a GBK-misdeclared font really is GBK when its high bytes pair up into valid GBK.
+fn gbk_plausible(s: &[u8]) -> bool {
+    if !s.iter().any(|&b| b >= 0x80) {
+        return false;
+    }
+    encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(s).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    fn decode_all(font: &Font, s: &[u8]) -> String {
+        let mut codes = Vec::new();
+        let mut texts = Vec::new();
+        font.decode(s, &mut codes, &mut texts);
+        texts.into_iter().flatten().collect()
+    }
+
+    #[test]
+    fn simple_font_with_differences_uni_names() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Foo",
+            "Encoding" => dictionary! {
+                "BaseEncoding" => "WinAnsiEncoding",
+                "Differences" => vec![65.into(), Object::Name(b"uni4E2D".to_vec()), Object::Name(b"quotedblleft".to_vec())],
+            },
+        };
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let f = Font::load(&doc, &d, &budget).ok();
+        assert_eq!(f.map(|f| decode_all(&f, b"AB C\x93")).as_deref(), Some("中\u{201c} C\u{201c}"));
+    }
+
+    #[test]
+    fn chinese_winansi_font_decodes_gbk() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! {
+            "Type" => "Font", "Subtype" => "TrueType",
+            "BaseFont" => Object::Name(b"\xcb\xce\xcc\xe5".to_vec()),
+            "Encoding" => "WinAnsiEncoding",
+        };
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let f = Font::load(&doc, &d, &budget).ok();
+        assert!(f.as_ref().is_some_and(|f| f.gbk));
+        assert_eq!(f.map(|f| decode_all(&f, b"\xc4\xbf\xc2\xbc 1")).as_deref(), Some("目录 1"));
+    }
+
+    #[test]
+    fn type0_gbk_euc_ascii_is_single_byte() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+            "Encoding" => "GBK-EUC-H",
+            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+                "Subtype" => "CIDFontType0",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 2 },
+            })],
+        };
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let f = Font::load(&doc, &d, &budget).ok();
+        assert_eq!(f.map(|f| decode_all(&f, b"www.a.cn\xd6\xd02021")).as_deref(), Some("www.a.cn中2021"));
+    }
+
+    #[test]
+    fn identity_collection_fallback() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! {
+            "Subtype" => "Type0", "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+                "Subtype" => "CIDFontType0",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Japan1"), "Supplement" => 6 },
+            })],
+        };
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let f = Font::load(&doc, &d, &budget).ok();
+        // CID 843 is HIRAGANA LETTER A in Adobe-Japan1.
+        assert_eq!(f.map(|f| decode_all(&f, &[0x03, 0x4b])).as_deref(), Some("あ"));
+    }
+
+    #[test]
+    fn font_names() {
+        assert!(is_chinese_font_name(b"ABCDEF+SimSun"));
+        assert!(is_chinese_font_name("仿宋_GB2312".as_bytes()));
+        assert!(is_chinese_font_name(b"FangSong_GB2312"));
+        assert!(!is_chinese_font_name(b"Helvetica"));
+    }
+}

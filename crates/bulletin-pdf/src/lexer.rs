@@ -1,0 +1,368 @@
+//! One-pass tokenizer for PDF content streams and CMap files.
+//!
+//! Takes a byte slice and gives tokens (numbers, names, strings, operators, brackets) without
+//! building an object tree, so a content stream is read once and never copied. Malformed input
+//! never fails: unknown bytes become one-byte operators and unterminated strings end at the input.
+
+use std::borrow::Cow;
+
+/// One lexical token of a content stream or CMap.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Tok<'a> {
+    /// An integer or real number.
+    Num(f64),
+    /// A name without its slash, `#xx` escapes already resolved.
+    Name(Cow<'a, [u8]>),
+    /// A literal `( )` string with escapes resolved.
+    Str(Vec<u8>),
+    /// A hexadecimal `< >` string.
+    Hex(Vec<u8>),
+    /// `[`
+    ArrOpen,
+    /// `]`
+    ArrClose,
+    /// `<<`
+    DictOpen,
+    /// `>>`
+    DictClose,
+    /// `{` (PostScript procedures in CMaps)
+    ProcOpen,
+    /// `}`
+    ProcClose,
+    /// Any other regular-character run: an operator or keyword (`Tj`, `true`, `begincmap`).
+    Op(&'a [u8]),
+}
+
+/// Cursor over the bytes of a stream.
+pub(crate) struct Lexer<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+#[inline]
+pub(crate) fn is_white(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0c | 0)
+}
+
+#[inline]
+pub(crate) fn is_delim(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+}
+
+#[inline]
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+impl<'a> Lexer<'a> {
+    pub(crate) fn new(data: &'a [u8]) -> Self {
+        Lexer { data, pos: 0 }
+    }
+
+    /// Current byte offset.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Moves the cursor (used to skip inline image data).
+    pub(crate) fn set_pos(&mut self, pos: usize) {
+        self.pos = pos.min(self.data.len());
+    }
+
+    /// The whole input.
+    pub(crate) fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    fn skip_white_and_comments(&mut self) {
+        while let Some(&b) = self.data.get(self.pos) {
+            if is_white(b) {
+                self.pos += 1;
+            } else if b == b'%' {
+                while let Some(&c) = self.data.get(self.pos) {
+                    if c == b'\n' || c == b'\r' {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Next token, or `None` at the end of the input.
+    pub(crate) fn next_tok(&mut self) -> Option<Tok<'a>> {
+        self.skip_white_and_comments();
+        let b = *self.data.get(self.pos)?;
+        match b {
+            b'/' => {
+                self.pos += 1;
+                let start = self.pos;
+                while let Some(&c) = self.data.get(self.pos) {
+                    if is_white(c) || is_delim(c) {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                let raw = &self.data[start..self.pos];
+                if raw.contains(&b'#') {
+                    Some(Tok::Name(Cow::Owned(unescape_name(raw))))
+                } else {
+                    Some(Tok::Name(Cow::Borrowed(raw)))
+                }
+            }
+            b'(' => {
+                self.pos += 1;
+                Some(Tok::Str(self.literal_string()))
+            }
+            b'<' => {
+                if self.data.get(self.pos + 1) == Some(&b'<') {
+                    self.pos += 2;
+                    Some(Tok::DictOpen)
+                } else {
+                    self.pos += 1;
+                    Some(Tok::Hex(self.hex_string()))
+                }
+            }
+            b'>' => {
+                if self.data.get(self.pos + 1) == Some(&b'>') {
+                    self.pos += 2;
+                    Some(Tok::DictClose)
+                } else {
+                    self.pos += 1;
+                    Some(Tok::Op(b">"))
+                }
+            }
+            b'[' => {
+                self.pos += 1;
+                Some(Tok::ArrOpen)
+            }
+            b']' => {
+                self.pos += 1;
+                Some(Tok::ArrClose)
+            }
+            b'{' => {
+                self.pos += 1;
+                Some(Tok::ProcOpen)
+            }
+            b'}' => {
+                self.pos += 1;
+                Some(Tok::ProcClose)
+            }
+            b')' => {
+                self.pos += 1;
+                Some(Tok::Op(b")"))
+            }
+            b'0'..=b'9' | b'+' | b'-' | b'.' => {
+                let start = self.pos;
+                self.pos += 1;
+                while let Some(&c) = self.data.get(self.pos) {
+                    if is_white(c) || is_delim(c) {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                let raw = &self.data[start..self.pos];
+                match parse_number(raw) {
+                    Some(n) => Some(Tok::Num(n)),
+                    None => Some(Tok::Op(raw)),
+                }
+            }
+            _ => {
+                let start = self.pos;
+                self.pos += 1;
+                while let Some(&c) = self.data.get(self.pos) {
+                    if is_white(c) || is_delim(c) {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                Some(Tok::Op(&self.data[start..self.pos]))
+            }
+        }
+    }
+
+    fn literal_string(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut depth = 0usize;
+        while let Some(&b) = self.data.get(self.pos) {
+            self.pos += 1;
+            match b {
+                b'(' => {
+                    depth += 1;
+                    out.push(b);
+                }
+                b')' => {
+                    if depth == 0 {
+                        return out;
+                    }
+                    depth -= 1;
+                    out.push(b);
+                }
+                b'\\' => {
+                    let Some(&e) = self.data.get(self.pos) else {
+                        return out;
+                    };
+                    self.pos += 1;
+                    match e {
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'\r' => {
+                            if self.data.get(self.pos) == Some(&b'\n') {
+                                self.pos += 1;
+                            }
+                        }
+                        b'\n' => {}
+                        b'0'..=b'7' => {
+                            let mut v: u32 = u32::from(e - b'0');
+                            for _ in 0..2 {
+                                match self.data.get(self.pos) {
+                                    Some(&d @ b'0'..=b'7') => {
+                                        v = v * 8 + u32::from(d - b'0');
+                                        self.pos += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push((v & 0xff) as u8);
+                        }
+                        other => out.push(other),
+                    }
+                }
+                _ => out.push(b),
+            }
+        }
+        out
+    }
+
+    fn hex_string(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut hi: Option<u8> = None;
+        while let Some(&b) = self.data.get(self.pos) {
+            self.pos += 1;
+            if b == b'>' {
+                break;
+            }
+            if let Some(v) = hex_val(b) {
+                match hi.take() {
+                    Some(h) => out.push(h << 4 | v),
+                    None => hi = Some(v),
+                }
+            }
+        }
+        if let Some(h) = hi {
+            out.push(h << 4);
+        }
+        out
+    }
+}
+
+/// Resolves `#xx` escapes of a name.
+pub(crate) fn unescape_name(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if b == b'#' {
+            if let (Some(h), Some(l)) = (
+                raw.get(i + 1).copied().and_then(hex_val),
+                raw.get(i + 2).copied().and_then(hex_val),
+            ) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    out
+}
+
+/// Parses a PDF number (`12`, `-3.5`, `.5`, `4.`); tolerates the `--5` and `1-2` junk some
+/// producers write by reading the longest valid prefix.
+pub(crate) fn parse_number(raw: &[u8]) -> Option<f64> {
+    let mut i = 0;
+    let mut neg = false;
+    while let Some(&c) = raw.get(i) {
+        match c {
+            b'-' => neg = !neg,
+            b'+' => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    let mut int: f64 = 0.0;
+    let mut seen = false;
+    while let Some(&c) = raw.get(i) {
+        if c.is_ascii_digit() {
+            int = int * 10.0 + f64::from(c - b'0');
+            seen = true;
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if raw.get(i) == Some(&b'.') {
+        i += 1;
+        let mut scale = 0.1;
+        while let Some(&c) = raw.get(i) {
+            if c.is_ascii_digit() {
+                int += f64::from(c - b'0') * scale;
+                scale *= 0.1;
+                seen = true;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+    }
+    if !seen {
+        return None;
+    }
+    Some(if neg { -int } else { int })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &[u8]) -> Vec<Tok<'_>> {
+        let mut l = Lexer::new(s);
+        let mut v = Vec::new();
+        while let Some(t) = l.next_tok() {
+            v.push(t);
+        }
+        v
+    }
+
+    #[test]
+    fn numbers_names_strings() {
+        let t = toks(b"/F#201 12.5 Tf (a\\(b\\)c\\101) Tj <48 65 6> -.5 %comment\n[1 (x)]TJ");
+        assert_eq!(t[0], Tok::Name(Cow::Owned(b"F 1".to_vec())));
+        assert_eq!(t[1], Tok::Num(12.5));
+        assert_eq!(t[2], Tok::Op(b"Tf"));
+        assert_eq!(t[3], Tok::Str(b"a(b)cA".to_vec()));
+        assert_eq!(t[5], Tok::Hex(vec![0x48, 0x65, 0x60]));
+        assert_eq!(t[6], Tok::Num(-0.5));
+        assert_eq!(t[7], Tok::ArrOpen);
+        assert_eq!(t[11], Tok::Op(b"TJ"));
+    }
+
+    #[test]
+    fn unterminated_input_does_not_fail() {
+        let t = toks(b"(abc");
+        assert_eq!(t, vec![Tok::Str(b"abc".to_vec())]);
+        let t = toks(b"<4142");
+        assert_eq!(t, vec![Tok::Hex(b"AB".to_vec())]);
+    }
+}

@@ -1,0 +1,222 @@
+//! Capture: an entry's heading and paragraphs become the fields of the contract: text (without
+//! 链接 lines), dates, links (printed and annotated), 《》 document titles, pages and id.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::dates;
+use crate::entries::{Context, RawEntry};
+use crate::links;
+use crate::model::{Entry, Paragraph, Rect};
+use crate::text::join_wrapped;
+
+/// Captures the fields of one entry of section `section`.
+pub fn entry(raw: &RawEntry, section: u32, context: &Context<'_>) -> Entry {
+    let mut paragraphs: Vec<&str> = Vec::new();
+    let mut printed_links: Vec<String> = Vec::new();
+    let mut pages: Vec<u32> = raw.heading.source.pages.clone();
+    let mut boxes: Vec<(u32, Rect)> = raw.heading.source.boxes.clone();
+    let mut i = 0;
+    while i < raw.body.len() {
+        let p: &Paragraph = &raw.body[i];
+        pages.extend(&p.pages);
+        boxes.extend(&p.boxes);
+        if let Some(rest) = links::scan_link_line(&p.text) {
+            // The URL may wrap onto the following line(s), or sit alone on the next line.
+            let mut url = rest.to_string();
+            while let Some(next) = raw.body.get(i + 1) {
+                let continues = if url.is_empty() {
+                    links::is_url_continuation(&next.text) || next.text.contains("://")
+                } else {
+                    links::is_url_continuation(&next.text) && !url.ends_with('>')
+                };
+                if !continues {
+                    break;
+                }
+                url = join_wrapped(&url, next.text.trim());
+                pages.extend(&next.pages);
+                boxes.extend(&next.boxes);
+                i += 1;
+            }
+            for part in url.split([' ', '\u{3000}']).filter(|s| !s.is_empty()) {
+                printed_links.push(links::clean_url(part));
+            }
+        } else {
+            paragraphs.push(p.text.trim());
+        }
+        i += 1;
+    }
+    let text = paragraphs.join("\n");
+    let title = raw.heading.title.clone();
+
+    let title_dates = dates::find(&title, context.date);
+    let text_dates = dates::find(&text, context.date);
+    let date = text_dates.first().map(|d| d.value.clone());
+    let mut all_dates = title_dates;
+    all_dates.extend(text_dates);
+
+    let mut all_links = Vec::new();
+    for url in printed_links
+        .into_iter()
+        .chain(annotated_links(&boxes, context))
+    {
+        if !url.is_empty() && !all_links.contains(&url) {
+            all_links.push(url);
+        }
+    }
+
+    pages.sort_unstable();
+    pages.dedup();
+    let id = format!(
+        "{}-{}-{}-{}",
+        context.year.unwrap_or(0),
+        context.issue.unwrap_or(0),
+        section,
+        raw.heading.ordinal
+    );
+    Entry {
+        id,
+        ordinal: raw.heading.ordinal,
+        label: raw.heading.label.clone(),
+        documents: documents(&format!("{title}\n{text}")),
+        title,
+        date,
+        text,
+        dates: all_dates,
+        links: all_links,
+        pages: context.paged.then_some(pages),
+    }
+}
+
+/// URIs of link annotations that sit on the entry's lines.
+fn annotated_links(boxes: &[(u32, Rect)], context: &Context<'_>) -> Vec<String> {
+    context
+        .links
+        .iter()
+        .filter(|link| {
+            let cy = (link.rect.y0 + link.rect.y1) / 2.0;
+            boxes
+                .iter()
+                .any(|(page, b)| *page == link.page && cy >= b.y0 - 1.0 && cy <= b.y1 + 1.0)
+        })
+        .map(|link| link.uri.trim().to_string())
+        .collect()
+}
+
+/// Titles inside 《》, brackets removed, first appearance order, no duplicates.
+pub fn documents(text: &str) -> Vec<String> {
+    static QUOTED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"《([^《》\n]{1,200})》").expect("document pattern"));
+    let mut out: Vec<String> = Vec::new();
+    for c in QUOTED.captures_iter(text) {
+        let title = c[1].trim().to_string();
+        if !title.is_empty() && !out.contains(&title) {
+            out.push(title);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::structure::Heading;
+
+    fn para(text: &str) -> Paragraph {
+        Paragraph {
+            text: text.into(),
+            ..Paragraph::default()
+        }
+    }
+
+    fn raw(title: &str, body: &[&str]) -> RawEntry {
+        RawEntry {
+            heading: Heading {
+                level: 2,
+                ordinal: 3,
+                label: "三".into(),
+                title: title.into(),
+                source: para(title),
+            },
+            body: body.iter().map(|t| para(t)).collect(),
+        }
+    }
+
+    fn context() -> Context<'static> {
+        Context {
+            year: Some(2021),
+            issue: Some(13),
+            date: dates::Date::new(2021, 11, 1),
+            paged: false,
+            links: &[],
+        }
+    }
+
+    #[test]
+    fn fields_of_an_entry() {
+        let e = entry(
+            &raw(
+                "国家网信办发布《互联网用户账号名称信息管理规定（征求意见稿）》",
+                &[
+                    "10月26日，国家网信办发布《互联网用户账号名称信息管理规定（征求意见稿）》（以下简称《意见稿》），对2015年3月1日正式施行的规定进行了修订。",
+                    "《意见稿》规定，……。",
+                    "链接：<http://news.cyol.com/gb/articles/2021-10/26/content_AxZLZIz0o.html>",
+                ],
+            ),
+            1,
+            &context(),
+        );
+        assert_eq!(e.id, "2021-13-1-3");
+        assert_eq!(e.date.as_deref(), Some("2021-10-26"));
+        assert_eq!(
+            e.dates.iter().map(|d| d.value.as_str()).collect::<Vec<_>>(),
+            ["2021-10-26", "2015-03-01"]
+        );
+        assert_eq!(
+            e.links,
+            ["http://news.cyol.com/gb/articles/2021-10/26/content_AxZLZIz0o.html"]
+        );
+        assert_eq!(
+            e.documents,
+            ["互联网用户账号名称信息管理规定（征求意见稿）", "意见稿"]
+        );
+        assert!(!e.text.contains("链接"));
+        assert_eq!(e.text.lines().count(), 2);
+        assert_eq!(e.pages, None);
+    }
+
+    #[test]
+    fn wrapped_and_separate_urls() {
+        let e = entry(
+            &raw(
+                "标题",
+                &[
+                    "正文。",
+                    "链接：http://www.shanxi.gov.cn/sxszfxxgk/sxsrmzfczm/",
+                    "202110/t20211019_941227.shtml",
+                ],
+            ),
+            2,
+            &context(),
+        );
+        assert_eq!(
+            e.links,
+            ["http://www.shanxi.gov.cn/sxszfxxgk/sxsrmzfczm/202110/t20211019_941227.shtml"]
+        );
+        let e = entry(
+            &raw("标题", &["正文。", "链接：", "https://a.cn/x"]),
+            2,
+            &context(),
+        );
+        assert_eq!(e.links, ["https://a.cn/x"]);
+        assert_eq!(e.text, "正文。");
+    }
+
+    #[test]
+    fn documents_deduplicated_in_order() {
+        assert_eq!(
+            documents("《办法》称，《广东省公共数据管理办法》和《办法》"),
+            ["办法", "广东省公共数据管理办法"]
+        );
+    }
+}

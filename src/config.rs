@@ -1,0 +1,19 @@
+//! Options that shape one run of the pipeline, passed explicitly to every stage that needs them.
+
+use std::time::Duration;
+
+use crate::input::Encoding;
+
+/// Settings for processing one file.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Config {
+    /// Encoding of text inputs.
+    pub encoding: Encoding,
+    /// Password for encrypted PDFs.
+    pub password: Option<String>,
+    /// Keep running headers, footers and page numbers in the text (for debugging).
+    pub keep_furniture: bool,
+    /// Per-file wall-clock budget.
+    pub timeout: Option<Duration>,
+}

@@ -1,0 +1,97 @@
+//! Emit: documents become JSON text, written atomically to files or as JSON Lines to a stream.
+//!
+//! A file is written to a temporary name in the destination directory, flushed, and renamed over
+//! the final name, so a reader (or a killed run) never sees half a document.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use crate::model::Document;
+
+/// Serialises a document: one line, or indented with `pretty`.
+pub fn to_json(document: &Document, pretty: bool) -> String {
+    let result = if pretty {
+        serde_json::to_string_pretty(document)
+    } else {
+        serde_json::to_string(document)
+    };
+    // Our types serialise infallibly (string keys, no non-finite floats).
+    result.unwrap_or_else(|e| format!("{{\"error\":\"serialisation failed: {e}\"}}"))
+}
+
+/// Writes `contents` to `path` atomically: temp file in the same directory, fsync, rename.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Where the document for `relative` (the input's path relative to its root, or its file name)
+/// goes under `out_dir`: same folders, last extension replaced by `.json`. Components that could
+/// leave `out_dir` (`..`, roots, prefixes) are dropped.
+pub fn output_path(out_dir: &Path, relative: &Path) -> PathBuf {
+    let mut path = out_dir.to_path_buf();
+    for c in relative.components() {
+        if let Component::Normal(part) = c {
+            path.push(part);
+        }
+    }
+    path.set_extension("json");
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_stay_inside() {
+        let out = Path::new("/out");
+        assert_eq!(
+            output_path(out, Path::new("a.pdf")),
+            Path::new("/out/a.json")
+        );
+        assert_eq!(
+            output_path(out, Path::new("2021-13.utf8.txt")),
+            Path::new("/out/2021-13.utf8.json")
+        );
+        assert_eq!(
+            output_path(out, Path::new("x/y.txt")),
+            Path::new("/out/x/y.json")
+        );
+        assert_eq!(
+            output_path(out, Path::new("../../etc/p.pdf")),
+            Path::new("/out/etc/p.json")
+        );
+        assert_eq!(
+            output_path(out, Path::new("/abs/p.pdf")),
+            Path::new("/out/abs/p.json")
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/a.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(p.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+}

@@ -1,0 +1,323 @@
+//! Line scanners: each `scan_*` function recognises one kind of bulletin line (a numbered
+//! heading, a table-of-contents line, the cover's issue line, a colophon line) and returns what it
+//! found, or None. They look at one line of text only; deciding what a line *is* in context is the
+//! structure stage's job.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::numerals;
+use crate::text::{fold, halfwidth};
+
+/// A numbered heading label and the text after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingLine {
+    /// 1 for "一、", 2 for "（一）".
+    pub level: u8,
+    /// Value of the numeral.
+    pub ordinal: u32,
+    /// The numeral as printed.
+    pub label: String,
+    /// Text after the label, trimmed.
+    pub title: String,
+}
+
+static LEVEL1: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([一二三四五六七八九十]{1,3})\s*[、，．]\s*(.*?)\s*$")
+        .expect("level-1 pattern")
+});
+static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*[、．.]?\s*(.*?)\s*$")
+        .expect("level-2 pattern")
+});
+
+/// "一、政策法规" → level 1; "（一）……" or "(一) ……" → level 2.
+pub fn scan_heading(line: &str) -> Option<HeadingLine> {
+    for (level, re) in [(1u8, &*LEVEL1), (2u8, &*LEVEL2)] {
+        if let Some(c) = re.captures(line) {
+            let label = c[1].to_string();
+            let ordinal = numerals::parse(&label)?;
+            return Some(HeadingLine {
+                level,
+                ordinal,
+                label,
+                title: c[2].to_string(),
+            });
+        }
+    }
+    None
+}
+
+/// One line of a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocLine {
+    /// The numbered label, when the line starts with one.
+    pub heading: Option<HeadingLine>,
+    /// Title text (after the label, before the leader).
+    pub title: String,
+    /// The printed page number, when the line ends with one.
+    pub page: Option<u32>,
+}
+
+static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    // Leaders of any kind (dots, middle dots, ellipses, dashes, a tab or a run of spaces), then
+    // the page number. Full-width digits are folded before matching.
+    Regex::new(r"^(.*?)\s*(?:[.．。·•‧・⋯…‥_\-—]{2,}\s*|\t+\s*|\s{2,})(\d{1,4})\s*$")
+        .expect("toc pattern")
+});
+
+/// A TOC line: "一、 政策法规.....3", "(二) 标题……4", or a wrapped title's second half
+/// "动态更新工作的通知》........4". Returns None for lines with neither a label nor a page.
+pub fn scan_toc_line(line: &str) -> Option<TocLine> {
+    let normalized = halfwidth(line);
+    let (body, page) = match TOC_TAIL.captures(&normalized) {
+        Some(c) => (c[1].to_string(), c[2].parse().ok()),
+        None => (normalized.trim().to_string(), None),
+    };
+    let heading = scan_heading(&body);
+    if heading.is_none() && page.is_none() {
+        return None;
+    }
+    let title = match &heading {
+        Some(h) => h.title.clone(),
+        None => body.trim().to_string(),
+    };
+    Some(TocLine {
+        heading,
+        title: restore_full_width(line, &title),
+        page,
+    })
+}
+
+/// The title as printed: `halfwidth` was only for matching, so take the same span of the
+/// original line (same character count, since halfwidth maps char to char).
+fn restore_full_width(original: &str, title: &str) -> String {
+    let orig: Vec<char> = original.chars().collect();
+    let folded: Vec<char> = orig
+        .iter()
+        .map(|&c| crate::text::halfwidth_char(c))
+        .collect();
+    let want: Vec<char> = title.chars().collect();
+    if want.is_empty() {
+        return String::new();
+    }
+    folded
+        .windows(want.len())
+        .position(|w| w == want.as_slice())
+        .map(|i| orig[i..i + want.len()].iter().collect())
+        .unwrap_or_else(|| title.to_string())
+}
+
+/// Whether the line is the 目录 heading of a table of contents.
+pub fn scan_toc_marker(line: &str) -> bool {
+    matches!(fold(line).as_str(), "目录" | "目次" | "本期目录")
+}
+
+static ISSUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:(\d{4})\s*年\s*)?第\s*(\d{1,4})\s*期(?:\s*[（(]?\s*总\s*第\s*\d+\s*期\s*[）)]?)?",
+    )
+    .expect("issue pattern")
+});
+
+/// The cover's issue line: "2021 年 第 13 期" → (Some(2021), 13). What follows on the same line
+/// (a date, say) is left for the caller.
+pub fn scan_issue_line(line: &str) -> Option<(Option<i32>, u32, usize)> {
+    let normalized = halfwidth(line);
+    let c = ISSUE.captures(&normalized)?;
+    let year = c.get(1).and_then(|y| y.as_str().parse().ok());
+    let issue = c[2].parse().ok()?;
+    let consumed = c.get(0).map_or(0, |m| m.as_str().chars().count());
+    Some((year, issue, consumed))
+}
+
+const COLOPHON_KEYS: &[&str] = &[
+    "主办单位",
+    "主办",
+    "承办单位",
+    "承办",
+    "协办单位",
+    "编辑单位",
+    "编印单位",
+    "编印",
+    "出版单位",
+    "单位简介",
+    "通讯地址",
+    "地址",
+    "邮政编码",
+    "邮编",
+    "联系人",
+    "联系电话",
+    "电话",
+    "传真",
+    "网址",
+    "网站",
+    "电子邮件",
+    "电子邮箱",
+    "邮箱",
+    "Email",
+    "E-mail",
+    "主编",
+    "副主编",
+    "编辑",
+    "责任编辑",
+    "审核",
+    "审校",
+    "签发",
+    "印发",
+    "报送",
+    "发送",
+    "抄送",
+    "微信公众号",
+    "公众号",
+];
+
+/// A colophon line "主办单位：大数据产业生态联盟…" → ("主办单位", "大数据产业生态联盟…"), with the
+/// key's inner whitespace removed ("网 址" → "网址"). Known keys always count; other short CJK
+/// keys only with a short value that is not a sentence, so body text ("会议指出：……。") is not
+/// mistaken for one.
+pub fn scan_colophon_line(line: &str) -> Option<(String, String)> {
+    static KV: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*([^：:]{1,14}?)\s*[：:]\s*(.*?)\s*$").expect("kv pattern")
+    });
+    let c = KV.captures(line)?;
+    let key: String = c[1].chars().filter(|c| !c.is_whitespace()).collect();
+    let value = c[2].to_string();
+    if key == "链接" || key.ends_with("链接") || value.is_empty() {
+        return None;
+    }
+    let known = COLOPHON_KEYS.iter().any(|k| k.eq_ignore_ascii_case(&key));
+    let plausible = (2..=6).contains(&key.chars().count())
+        && key
+            .chars()
+            .all(|c| crate::text::is_cjk(c) && !"，。、；“”《》（）".contains(c))
+        && value.chars().count() <= 40
+        && !crate::text::ends_sentence(&value);
+    (known || plausible).then_some((key, value))
+}
+
+/// Whether a colophon key is one of the well-known ones (as opposed to merely plausible).
+pub fn is_known_colophon_key(key: &str) -> bool {
+    COLOPHON_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(level: u8, ordinal: u32, label: &str, title: &str) -> Option<HeadingLine> {
+        Some(HeadingLine {
+            level,
+            ordinal,
+            label: label.into(),
+            title: title.into(),
+        })
+    }
+
+    #[test]
+    fn headings() {
+        assert_eq!(scan_heading("一、政策法规"), h(1, 1, "一", "政策法规"));
+        assert_eq!(scan_heading("一、 政策法规"), h(1, 1, "一", "政策法规"));
+        assert_eq!(scan_heading("十二、其他"), h(1, 12, "十二", "其他"));
+        assert_eq!(scan_heading("九十九、末"), h(1, 99, "九十九", "末"));
+        assert_eq!(
+            scan_heading("（一）《办法》印发"),
+            h(2, 1, "一", "《办法》印发")
+        );
+        assert_eq!(
+            scan_heading("(二) 国家网信办发布"),
+            h(2, 2, "二", "国家网信办发布")
+        );
+        assert_eq!(scan_heading("（ 三 ） 标题"), h(2, 3, "三", "标题"));
+        assert_eq!(scan_heading("一是加强监管"), None);
+        assert_eq!(scan_heading("1. 总体要求"), None);
+        assert_eq!(scan_heading("（1）总体要求"), None);
+        assert_eq!(scan_heading("十十、错"), None);
+        assert_eq!(scan_heading("一百、错"), None);
+    }
+
+    #[test]
+    fn toc_lines_with_every_leader() {
+        for line in [
+            "一、 政策法规.....\t3",
+            "一、政策法规……………3",
+            "一、政策法规·········3",
+            "一、政策法规 ........ 3",
+            "一、政策法规\t3",
+            "一、政策法规．．．．３",
+        ] {
+            let t = scan_toc_line(line).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(t.heading.as_ref().map(|h| h.ordinal), Some(1), "{line}");
+            assert_eq!(t.title, "政策法规", "{line}");
+            assert_eq!(t.page, Some(3), "{line}");
+        }
+    }
+
+    #[test]
+    fn toc_line_keeps_full_width_title() {
+        let t = scan_toc_line("(八) 《重庆市公共数据分类分级指南(试行)》出台.....\t8").unwrap();
+        assert_eq!(t.title, "《重庆市公共数据分类分级指南(试行)》出台");
+        let t = scan_toc_line("（四）辽宁省发布数字辽宁发展规划 2.0 版……6").unwrap();
+        assert_eq!(t.title, "辽宁省发布数字辽宁发展规划 2.0 版");
+        assert_eq!(t.page, Some(6));
+    }
+
+    #[test]
+    fn toc_wrapped_halves() {
+        let first = scan_toc_line("(二) 国务院办公厅印发《关于做好规章集中公开并").unwrap();
+        assert_eq!(first.page, None);
+        assert_eq!(first.heading.unwrap().ordinal, 2);
+        let second = scan_toc_line("动态更新工作的通知》..........4").unwrap();
+        assert!(second.heading.is_none());
+        assert_eq!(second.title, "动态更新工作的通知》");
+        assert_eq!(second.page, Some(4));
+        assert_eq!(scan_toc_line("普通正文，没有页码。"), None);
+    }
+
+    #[test]
+    fn toc_marker() {
+        assert!(scan_toc_marker("目 录"));
+        assert!(scan_toc_marker("目录"));
+        assert!(!scan_toc_marker("目录如下"));
+    }
+
+    #[test]
+    fn issue_lines() {
+        assert_eq!(
+            scan_issue_line("2021 年 第 13 期").map(|t| (t.0, t.1)),
+            Some((Some(2021), 13))
+        );
+        assert_eq!(
+            scan_issue_line("２０２１年第１３期").map(|t| (t.0, t.1)),
+            Some((Some(2021), 13))
+        );
+        assert_eq!(
+            scan_issue_line("2022年第1期（总第30期）").map(|t| (t.0, t.1)),
+            Some((Some(2022), 1))
+        );
+        assert_eq!(
+            scan_issue_line("第 5 期").map(|t| (t.0, t.1)),
+            Some((None, 5))
+        );
+        assert_eq!(scan_issue_line("第五条指出"), None);
+    }
+
+    #[test]
+    fn colophon_lines() {
+        assert_eq!(
+            scan_colophon_line("主办单位：大数据产业生态联盟"),
+            Some(("主办单位".into(), "大数据产业生态联盟".into()))
+        );
+        assert_eq!(
+            scan_colophon_line("网 址：<https://www.bdinchina.com/>"),
+            Some(("网址".into(), "<https://www.bdinchina.com/>".into()))
+        );
+        assert_eq!(
+            scan_colophon_line("邮政编码: 100846"),
+            Some(("邮政编码".into(), "100846".into()))
+        );
+        assert_eq!(scan_colophon_line("链接：http://a.cn"), None);
+        assert_eq!(scan_colophon_line("会议指出：要加强数据安全。"), None);
+        assert_eq!(scan_colophon_line("普通的一句话"), None);
+    }
+}
