@@ -126,7 +126,7 @@ fn check_toc(toc: &[TocEntry], sections: &[Section], out: &mut Vec<Warning>) {
         }
     }
     for (k, b) in body.iter().enumerate() {
-        if !matched[k] && b.title != "" {
+        if !matched[k] && !b.title.is_empty() {
             out.push(Warning::new(
                 "heading_not_in_toc",
                 format!("heading \"{}\" is not in the table of contents", b.title),

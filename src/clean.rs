@@ -251,12 +251,12 @@ fn join_page_breaks_pdf(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
     for p in paragraphs {
         if let Some(last) = out.last_mut() {
             let crosses = last.pages.last() != p.pages.first();
-            let continues = !last.ends_short
-                && !p.indented
-                && !is_structural(&last.text)
-                && !(ends_sentence(&last.text) && scan::scan_heading(&p.text).is_some())
-                && links::scan_link_line(&p.text).is_none();
-            if crosses && continues {
+            let stops = last.ends_short
+                || p.indented
+                || is_structural(&last.text)
+                || (ends_sentence(&last.text) && scan::scan_heading(&p.text).is_some())
+                || links::scan_link_line(&p.text).is_some();
+            if crosses && !stops {
                 last.text = join_wrapped(&last.text, &p.text);
                 merge_provenance(last, &p);
                 continue;
