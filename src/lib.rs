@@ -37,6 +37,7 @@ pub mod text;
 pub mod validate;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub use config::Config;
 pub use error::{Error, Result};
@@ -50,17 +51,78 @@ pub fn process(path: &Path, config: &Config) -> Result<Document> {
 
 /// Runs the pipeline on an input already in memory.
 pub fn process_input(input: &input::Input, config: &Config) -> Result<Document> {
+    process_timed(input, config, &mut StageTimes::default())
+}
+
+/// Wall-clock time spent in each stage, summed over the files it is passed to.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    /// Reading the file (I/O, checksum).
+    pub read: Duration,
+    /// Extracting lines (PDF parsing, fonts, layout; text decoding).
+    pub extract: Duration,
+    /// Dropping furniture and joining lines into paragraphs.
+    pub clean: Duration,
+    /// Cover, TOC, headings, colophon.
+    pub structure: Duration,
+    /// Splitting entries, capturing fields, checks.
+    pub entries: Duration,
+    /// Schema validation.
+    pub validate: Duration,
+}
+
+impl StageTimes {
+    /// Adds another file's times to these.
+    pub fn add(&mut self, other: &StageTimes) {
+        self.read += other.read;
+        self.extract += other.extract;
+        self.clean += other.clean;
+        self.structure += other.structure;
+        self.entries += other.entries;
+        self.validate += other.validate;
+    }
+}
+
+/// Like [`process`], adding the time of each stage to `times`.
+pub fn process_path_timed(
+    path: &Path,
+    config: &Config,
+    times: &mut StageTimes,
+) -> Result<Document> {
+    let started = Instant::now();
+    let input = input::Input::read(path)?;
+    times.read += started.elapsed();
+    process_timed(&input, config, times)
+}
+
+/// Like [`process_input`], adding the time of each stage to `times`.
+pub fn process_timed(
+    input: &input::Input,
+    config: &Config,
+    times: &mut StageTimes,
+) -> Result<Document> {
+    let mut clock = Instant::now();
+    let mut lap = |slot: &mut Duration| {
+        let now = Instant::now();
+        *slot += now - clock;
+        clock = now;
+    };
     let extracted = extract::lines(input, config)?;
+    lap(&mut times.extract);
     let paragraphs = clean::paragraphs(
         &extracted,
         clean::CleanOptions {
             keep_furniture: config.keep_furniture,
         },
     );
+    lap(&mut times.clean);
     let outline = structure::outline(&paragraphs);
+    lap(&mut times.structure);
     let document = assemble(input, &extracted, outline);
+    lap(&mut times.entries);
     let value = serde_json::to_value(&document).map_err(|e| Error::Internal(e.to_string()))?;
     let violations = validate::violations(&value);
+    lap(&mut times.validate);
     if !violations.is_empty() {
         return Err(Error::Schema(violations.join("; ")));
     }
