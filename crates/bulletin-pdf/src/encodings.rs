@@ -33,14 +33,16 @@ impl BaseEncoding {
                 if code < 0x80 {
                     return ascii(code);
                 }
-                let (s, _, bad) = encoding_rs::WINDOWS_1252.decode(&[code]);
+                let buf = [code];
+                let (s, _, bad) = encoding_rs::WINDOWS_1252.decode(&buf);
                 if bad { None } else { s.chars().next() }
             }
             BaseEncoding::MacRoman => {
                 if code < 0x80 {
                     return ascii(code);
                 }
-                let (s, _, bad) = encoding_rs::MACINTOSH.decode(&[code]);
+                let buf = [code];
+                let (s, _, bad) = encoding_rs::MACINTOSH.decode(&buf);
                 if bad { None } else { s.chars().next() }
             }
             BaseEncoding::Standard | BaseEncoding::Builtin => standard(code),

@@ -10,6 +10,17 @@
 
 use std::time::Instant;
 
+mod cid_tables;
+mod cmap;
+mod content;
+mod document;
+mod encodings;
+mod filters;
+mod fonts;
+mod layout;
+mod lexer;
+mod links;
+
 /// Limits and secrets for one extraction.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -156,7 +167,124 @@ impl Error {
 }
 
 /// Reads the text layer of a PDF file.
+///
+/// Never panics on bad input and never runs past `options.deadline` by more than one content
+/// operator batch; see [`Error`] for what can go wrong.
 pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
-    let _ = (bytes, options);
-    Err(Error::NotPdf("extractor not written yet".into()))
+    let loaded = document::load(bytes, options)?;
+    let doc = &loaded.doc;
+    let mut warnings = loaded.warnings.clone();
+    let budget = filters::Budget::new(options.max_stream_bytes, options.max_total_bytes);
+    let page_refs = document::pages(doc, options.max_pages, &mut warnings)?;
+    if page_refs.is_empty() {
+        return Err(Error::Damaged("the file has no readable pages".into()));
+    }
+    let mut cache = content::FontCache::default();
+    let mut pages = Vec::with_capacity(page_refs.len());
+    let (mut known, mut unknown, mut unmapped, mut forms_cut) = (0u64, 0u64, 0u64, 0u32);
+    let mut unreadable = 0u32;
+    for (i, p) in page_refs.iter().enumerate() {
+        if let Some(d) = options.deadline
+            && Instant::now() > d
+        {
+            return Err(Error::Timeout);
+        }
+        let [x0, y0, x1, y1] = p.crop;
+        let (w, h) = (x1 - x0, y1 - y0);
+        let to_page = match p.rotate {
+            90 => content::Matrix([0.0, 1.0, 1.0, 0.0, -y0, -x0]),
+            180 => content::Matrix([-1.0, 0.0, 0.0, 1.0, x1, -y0]),
+            270 => content::Matrix([0.0, -1.0, -1.0, 0.0, y1, x1]),
+            _ => content::Matrix([1.0, 0.0, 0.0, -1.0, -x0, y1]),
+        };
+        let (width, height) = if p.rotate % 180 == 90 { (h, w) } else { (w, h) };
+        let data = page_content(doc, p.dict, &budget, &mut unreadable)?;
+        let mut it = content::Interp::new(doc, &budget, &mut cache, options.deadline, options.max_form_depth);
+        it.run(&data, p.resources, to_page)?;
+        let out = it.out;
+        known += out.known_ops;
+        unknown += out.unknown_ops;
+        unmapped += out.unmapped;
+        forms_cut += out.forms_cut;
+        let lines = layout::lines(&out, width);
+        pages.push(Page {
+            number: i as u32 + 1,
+            width,
+            height,
+            lines,
+            links: links::links(doc, p.dict, &to_page),
+            has_images: out.has_images,
+        });
+    }
+    if loaded.encrypted.is_some() && unknown > 20 && unknown > known {
+        return Err(Error::UnsupportedEncryption(
+            "the file decrypts to garbage: its security handler variant is not supported".into(),
+        ));
+    }
+    if pages.iter().all(|p| p.lines.is_empty())
+        && let Some(first) = pages.iter().find(|p| p.has_images)
+    {
+        let last = pages.iter().rev().find(|p| p.has_images).map_or(first.number, |p| p.number);
+        return Err(Error::NoTextLayer { first: first.number, last });
+    }
+    if unmapped > 0 {
+        warnings.push(Warning {
+            code: "unmapped_glyphs",
+            message: format!("{unmapped} glyphs have no Unicode mapping and were dropped"),
+        });
+    }
+    if forms_cut > 0 {
+        warnings.push(Warning {
+            code: "form_recursion",
+            message: format!("{forms_cut} form XObject calls were cut (cycle or nesting limit)"),
+        });
+    }
+    if unreadable > 0 {
+        warnings.push(Warning {
+            code: "unreadable_content",
+            message: format!("{unreadable} content streams could not be read and were skipped"),
+        });
+    }
+    Ok(Document { pages, warnings })
+}
+
+/// The page's content streams, decoded and joined.
+fn page_content(
+    doc: &lopdf::Document,
+    page: &lopdf::Dictionary,
+    budget: &filters::Budget,
+    unreadable: &mut u32,
+) -> Result<Vec<u8>, Error> {
+    fn deref<'a>(doc: &'a lopdf::Document, o: &'a lopdf::Object) -> Option<&'a lopdf::Object> {
+        match o {
+            lopdf::Object::Reference(id) => doc.get_object(*id).ok(),
+            other => Some(other),
+        }
+    }
+    let mut streams = Vec::new();
+    match page.get(b"Contents").ok().and_then(|o| deref(doc, o)) {
+        Some(lopdf::Object::Array(a)) => {
+            for o in a.iter().take(10_000) {
+                if let Some(lopdf::Object::Stream(s)) = deref(doc, o) {
+                    streams.push(s);
+                } else {
+                    *unreadable += 1;
+                }
+            }
+        }
+        Some(lopdf::Object::Stream(s)) => streams.push(s),
+        None | Some(lopdf::Object::Null) => {}
+        Some(_) => *unreadable += 1,
+    }
+    let mut data = Vec::new();
+    for s in streams {
+        match filters::decode(doc, s, budget)? {
+            Some(d) => {
+                data.extend_from_slice(&d);
+                data.push(b'\n');
+            }
+            None => *unreadable += 1,
+        }
+    }
+    Ok(data)
 }

@@ -1,0 +1,646 @@
+//! Content-stream interpreter.
+//!
+//! Takes a page's content bytes and resources and gives positioned glyphs (text, origin, advance,
+//! size, writing direction) in page space (top-left origin, y down), plus whether images were
+//! drawn. It follows the text and graphics state (`q`/`Q`/`cm`, `BT`…`ET`, `Tf Tc Tw Tz TL Ts`,
+//! `Td TD Tm T*`, `Tj TJ ' "`) and Form XObjects (with depth limit and cycle detection); Type3
+//! glyph procedures are never run and inline images are skipped without decoding.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::Instant;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use crate::Error;
+use crate::filters::{self, Budget};
+use crate::fonts::{Code, Font};
+use crate::lexer::{Lexer, Tok, is_delim, is_white};
+
+/// Affine matrix `[a b c d e f]` in PDF's row-vector convention.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Matrix(pub(crate) [f32; 6]);
+
+impl Matrix {
+    pub(crate) const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+    /// `self` then `other`.
+    pub(crate) fn then(&self, other: &Matrix) -> Matrix {
+        let [a1, b1, c1, d1, e1, f1] = self.0;
+        let [a2, b2, c2, d2, e2, f2] = other.0;
+        Matrix([
+            a1 * a2 + b1 * c2,
+            a1 * b2 + b1 * d2,
+            c1 * a2 + d1 * c2,
+            c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2,
+            e1 * b2 + f1 * d2 + f2,
+        ])
+    }
+
+    pub(crate) fn apply(&self, x: f32, y: f32) -> (f32, f32) {
+        let [a, b, c, d, e, f] = self.0;
+        (a * x + c * y + e, b * x + d * y + f)
+    }
+
+    fn apply_vec(&self, x: f32, y: f32) -> (f32, f32) {
+        let [a, b, c, d, _, _] = self.0;
+        (a * x + c * y, b * x + d * y)
+    }
+
+    fn translate(tx: f32, ty: f32) -> Matrix {
+        Matrix([1.0, 0.0, 0.0, 1.0, tx, ty])
+    }
+
+    fn is_finite(&self) -> bool {
+        self.0.iter().all(|v| v.is_finite())
+    }
+}
+
+/// One drawn glyph in page space.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Glyph {
+    /// Range of the glyph's text in [`PageContent::text`].
+    pub(crate) t0: u32,
+    pub(crate) t1: u32,
+    /// Origin (baseline start for horizontal text).
+    pub(crate) x: f32,
+    pub(crate) y: f32,
+    /// Advance length along the writing direction.
+    pub(crate) width: f32,
+    /// Font size in page space.
+    pub(crate) size: f32,
+    /// Unit writing direction in page space.
+    pub(crate) dx: f32,
+    pub(crate) dy: f32,
+    /// Vertical writing (origin is the top centre of the glyph).
+    pub(crate) vertical: bool,
+}
+
+/// What a page's content streams drew.
+#[derive(Debug, Default)]
+pub(crate) struct PageContent {
+    pub(crate) glyphs: Vec<Glyph>,
+    pub(crate) text: String,
+    pub(crate) has_images: bool,
+    /// Operators recognised / not recognised, to tell garbage (bad decryption) from content.
+    pub(crate) known_ops: u64,
+    pub(crate) unknown_ops: u64,
+    /// Codes with no Unicode mapping (dropped).
+    pub(crate) unmapped: u64,
+    /// A Form XObject recursion was cut (cycle or depth).
+    pub(crate) forms_cut: u32,
+}
+
+/// Fonts shared by all pages of a document.
+#[derive(Default)]
+pub(crate) struct FontCache {
+    map: HashMap<u64, Option<Rc<Font>>>,
+}
+
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    font: Option<Rc<Font>>,
+    size: f32,
+    tc: f32,
+    tw: f32,
+    th: f32,
+    tl: f32,
+    rise: f32,
+}
+
+#[derive(Debug)]
+enum Operand<'a> {
+    Num(f32),
+    Name(std::borrow::Cow<'a, [u8]>),
+    Str(Vec<u8>),
+    Arr(Vec<Operand<'a>>),
+    Other,
+}
+
+/// Interpreter for the content of one document.
+pub(crate) struct Interp<'a> {
+    pub(crate) doc: &'a Document,
+    pub(crate) budget: &'a Budget,
+    pub(crate) fonts: &'a mut FontCache,
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) max_form_depth: u32,
+    pub(crate) out: PageContent,
+    form_stack: Vec<ObjectId>,
+    codes: Vec<Code>,
+    texts: Vec<Option<String>>,
+    op_count: u64,
+}
+
+const MAX_GLYPHS_PER_PAGE: usize = 2_000_000;
+
+fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
+        _ => o,
+    }
+}
+
+fn as_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
+    match deref(doc, o) {
+        Object::Dictionary(d) => Some(d),
+        _ => None,
+    }
+}
+
+fn obj_num(o: &Object) -> Option<f32> {
+    match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    }
+}
+
+/// Reads a `[a b c d e f]` matrix object.
+pub(crate) fn matrix_of(doc: &Document, o: Option<&Object>) -> Option<Matrix> {
+    let Object::Array(a) = deref(doc, o?) else { return None };
+    if a.len() != 6 {
+        return None;
+    }
+    let mut m = [0f32; 6];
+    for (i, v) in a.iter().enumerate() {
+        m[i] = obj_num(deref(doc, v))?;
+    }
+    let m = Matrix(m);
+    m.is_finite().then_some(m)
+}
+
+impl<'a> Interp<'a> {
+    pub(crate) fn new(
+        doc: &'a Document,
+        budget: &'a Budget,
+        fonts: &'a mut FontCache,
+        deadline: Option<Instant>,
+        max_form_depth: u32,
+    ) -> Self {
+        Interp {
+            doc,
+            budget,
+            fonts,
+            deadline,
+            max_form_depth,
+            out: PageContent::default(),
+            form_stack: Vec::new(),
+            codes: Vec::new(),
+            texts: Vec::new(),
+            op_count: 0,
+        }
+    }
+
+    /// Runs `content` with `resources` under the initial matrix `ctm`.
+    pub(crate) fn run(&mut self, content: &[u8], resources: Option<&'a Dictionary>, ctm: Matrix) -> Result<(), Error> {
+        let gs = GState { ctm, font: None, size: 0.0, tc: 0.0, tw: 0.0, th: 1.0, tl: 0.0, rise: 0.0 };
+        self.run_stream(content, resources, gs, 0)
+    }
+
+    fn font(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Result<Option<Rc<Font>>, Error> {
+        let doc = self.doc;
+        let Some(fonts) = resources.and_then(|r| r.get(b"Font").ok()).and_then(|o| as_dict(doc, o)) else {
+            return Ok(None);
+        };
+        let Ok(entry) = fonts.get(name) else { return Ok(None) };
+        let key = match entry {
+            Object::Reference(id) => (u64::from(id.0) << 16) | u64::from(id.1),
+            other => (other as *const Object as u64) | (1 << 63),
+        };
+        if let Some(f) = self.fonts.map.get(&key) {
+            return Ok(f.clone());
+        }
+        let font = match as_dict(doc, entry) {
+            Some(d) => Some(Rc::new(Font::load(doc, d, self.budget)?)),
+            None => None,
+        };
+        self.fonts.map.insert(key, font.clone());
+        Ok(font)
+    }
+
+    fn check_deadline(&self) -> Result<(), Error> {
+        if let Some(d) = self.deadline
+            && Instant::now() > d
+        {
+            return Err(Error::Timeout);
+        }
+        Ok(())
+    }
+
+    fn run_stream(&mut self, content: &[u8], resources: Option<&'a Dictionary>, gs0: GState, depth: u32) -> Result<(), Error> {
+        let mut gs = gs0;
+        let mut stack: Vec<GState> = Vec::new();
+        let mut tm = Matrix::IDENTITY;
+        let mut tlm = Matrix::IDENTITY;
+        let mut ops: Vec<Operand<'_>> = Vec::with_capacity(8);
+        let mut lx = Lexer::new(content);
+        while let Some(tok) = lx.next_tok() {
+            let op = match tok {
+                Tok::Num(n) => {
+                    ops.push(Operand::Num(n as f32));
+                    continue;
+                }
+                Tok::Name(n) => {
+                    ops.push(Operand::Name(n));
+                    continue;
+                }
+                Tok::Str(s) | Tok::Hex(s) => {
+                    ops.push(Operand::Str(s));
+                    continue;
+                }
+                Tok::ArrOpen => {
+                    let arr = read_array(&mut lx, 0);
+                    ops.push(Operand::Arr(arr));
+                    continue;
+                }
+                Tok::DictOpen => {
+                    skip_dict(&mut lx);
+                    ops.push(Operand::Other);
+                    continue;
+                }
+                Tok::ArrClose | Tok::DictClose | Tok::ProcOpen | Tok::ProcClose => {
+                    self.out.unknown_ops += 1;
+                    continue;
+                }
+                Tok::Op(op) => op,
+            };
+            if ops.len() > 64 {
+                // Garbage or a malformed stream: operands that no operator takes.
+                ops.clear();
+            }
+            self.op_count += 1;
+            if self.op_count % 2048 == 0 {
+                self.check_deadline()?;
+            }
+            let n = |i: usize| -> f32 {
+                match ops.get(i) {
+                    Some(Operand::Num(v)) if v.is_finite() => *v,
+                    _ => 0.0,
+                }
+            };
+            let mut known = true;
+            match op {
+                b"q" => {
+                    if stack.len() < 256 {
+                        stack.push(gs.clone());
+                    }
+                }
+                b"Q" => {
+                    if let Some(g) = stack.pop() {
+                        gs = g;
+                    }
+                }
+                b"cm" => {
+                    if ops.len() >= 6 {
+                        let m = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]);
+                        if m.is_finite() {
+                            gs.ctm = m.then(&gs.ctm);
+                        }
+                    }
+                }
+                b"BT" => {
+                    tm = Matrix::IDENTITY;
+                    tlm = Matrix::IDENTITY;
+                }
+                b"ET" => {}
+                b"Tf" => {
+                    if let Some(Operand::Name(name)) = ops.first() {
+                        gs.font = self.font(resources, name)?;
+                    }
+                    gs.size = n(1);
+                }
+                b"Tc" => gs.tc = n(0),
+                b"Tw" => gs.tw = n(0),
+                b"Tz" => gs.th = n(0) / 100.0,
+                b"TL" => gs.tl = n(0),
+                b"Ts" => gs.rise = n(0),
+                b"Td" => {
+                    tlm = Matrix::translate(n(0), n(1)).then(&tlm);
+                    tm = tlm;
+                }
+                b"TD" => {
+                    gs.tl = -n(1);
+                    tlm = Matrix::translate(n(0), n(1)).then(&tlm);
+                    tm = tlm;
+                }
+                b"Tm" => {
+                    let m = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]);
+                    if m.is_finite() {
+                        tlm = m;
+                        tm = m;
+                    }
+                }
+                b"T*" => {
+                    tlm = Matrix::translate(0.0, -gs.tl).then(&tlm);
+                    tm = tlm;
+                }
+                b"Tj" => {
+                    if let Some(Operand::Str(s)) = ops.first() {
+                        self.show(s, &gs, &mut tm);
+                    }
+                }
+                b"'" => {
+                    tlm = Matrix::translate(0.0, -gs.tl).then(&tlm);
+                    tm = tlm;
+                    if let Some(Operand::Str(s)) = ops.first() {
+                        self.show(s, &gs, &mut tm);
+                    }
+                }
+                b"\"" => {
+                    gs.tw = n(0);
+                    gs.tc = n(1);
+                    tlm = Matrix::translate(0.0, -gs.tl).then(&tlm);
+                    tm = tlm;
+                    if let Some(Operand::Str(s)) = ops.get(2) {
+                        self.show(s, &gs, &mut tm);
+                    }
+                }
+                b"TJ" => {
+                    if let Some(Operand::Arr(items)) = ops.first() {
+                        for it in items {
+                            match it {
+                                Operand::Str(s) => self.show(s, &gs, &mut tm),
+                                Operand::Num(v) if v.is_finite() => {
+                                    let adj = -v / 1000.0 * gs.size;
+                                    let vertical = gs.font.as_ref().is_some_and(|f| f.vertical);
+                                    tm = if vertical {
+                                        Matrix::translate(0.0, -adj).then(&tm)
+                                    } else {
+                                        Matrix::translate(adj * gs.th, 0.0).then(&tm)
+                                    };
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                b"Do" => {
+                    if let Some(Operand::Name(name)) = ops.first() {
+                        self.do_xobject(resources, name, &gs, depth)?;
+                    }
+                }
+                b"BI" => {
+                    self.out.has_images = true;
+                    skip_inline_image(&mut lx);
+                }
+                b"Tr" | b"w" | b"J" | b"j" | b"M" | b"d" | b"ri" | b"i" | b"gs" | b"m" | b"l" | b"c" | b"v"
+                | b"y" | b"h" | b"re" | b"S" | b"s" | b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*"
+                | b"n" | b"W" | b"W*" | b"CS" | b"cs" | b"SC" | b"SCN" | b"sc" | b"scn" | b"G" | b"g"
+                | b"RG" | b"rg" | b"K" | b"k" | b"sh" | b"d0" | b"d1" | b"MP" | b"DP" | b"BMC" | b"BDC"
+                | b"EMC" | b"BX" | b"EX" => {}
+                b"ID" | b"EI" => {}
+                _ => known = false,
+            }
+            if known {
+                self.out.known_ops += 1;
+            } else {
+                self.out.unknown_ops += 1;
+            }
+            ops.clear();
+        }
+        Ok(())
+    }
+
+    fn do_xobject(&mut self, resources: Option<&'a Dictionary>, name: &[u8], gs: &GState, depth: u32) -> Result<(), Error> {
+        let doc = self.doc;
+        let Some(xobjs) = resources.and_then(|r| r.get(b"XObject").ok()).and_then(|o| as_dict(doc, o)) else {
+            return Ok(());
+        };
+        let Ok(entry) = xobjs.get(name) else { return Ok(()) };
+        let id = match entry {
+            Object::Reference(id) => Some(*id),
+            _ => None,
+        };
+        let Object::Stream(stream) = deref(doc, entry) else { return Ok(()) };
+        let subtype = match stream.dict.get(b"Subtype").map(|o| deref(doc, o)) {
+            Ok(Object::Name(n)) => n.as_slice(),
+            _ => b"",
+        };
+        if subtype == b"Image" {
+            self.out.has_images = true;
+            return Ok(());
+        }
+        if subtype != b"Form" && subtype != b"PS" && !stream.dict.has(b"BBox") {
+            return Ok(());
+        }
+        if depth + 1 > self.max_form_depth || id.is_some_and(|id| self.form_stack.contains(&id)) {
+            self.out.forms_cut += 1;
+            return Ok(());
+        }
+        if filters::is_image_codec(doc, stream) {
+            return Ok(());
+        }
+        let Some(content) = filters::decode(doc, stream, self.budget)? else { return Ok(()) };
+        let form_res = stream.dict.get(b"Resources").ok().and_then(|o| as_dict(doc, o)).or(resources);
+        let m = matrix_of(doc, stream.dict.get(b"Matrix").ok()).unwrap_or(Matrix::IDENTITY);
+        let mut inner = gs.clone();
+        inner.ctm = m.then(&gs.ctm);
+        if let Some(id) = id {
+            self.form_stack.push(id);
+        }
+        let r = self.run_stream(&content, form_res, inner, depth + 1);
+        if id.is_some() {
+            self.form_stack.pop();
+        }
+        r
+    }
+
+    /// Shows one string: emits its glyphs and advances the text matrix.
+    fn show(&mut self, s: &[u8], gs: &GState, tm: &mut Matrix) {
+        let Some(font) = gs.font.clone() else { return };
+        self.codes.clear();
+        self.texts.clear();
+        font.decode(s, &mut self.codes, &mut self.texts);
+        let m = tm.then(&gs.ctm);
+        let [a, b, c, d, _, _] = m.0;
+        let scale = (a * d - b * c).abs().sqrt();
+        let size = (gs.size.abs() * scale).max(0.0);
+        let vertical = font.vertical;
+        let (ux, uy) = if vertical { m.apply_vec(0.0, -1.0) } else { m.apply_vec(1.0, 0.0) };
+        let ulen = (ux * ux + uy * uy).sqrt();
+        let (dx, dy) = if ulen > 0.0 { (ux / ulen, uy / ulen) } else { (1.0, 0.0) };
+        let mut adv = 0.0f32;
+        let codes = std::mem::take(&mut self.codes);
+        let mut texts = std::mem::take(&mut self.texts);
+        for (code, text) in codes.iter().zip(texts.iter_mut()) {
+            let w = code.width * gs.size;
+            let spacing = gs.tc + if code.word_space { gs.tw } else { 0.0 };
+            let (ox, oy) = if vertical { m.apply(0.0, -adv + gs.rise) } else { m.apply(adv, gs.rise) };
+            let step = if vertical { w + spacing } else { (w + spacing) * gs.th };
+            let glyph_len = if vertical { w * scale } else { w * gs.th * scale };
+            adv += step;
+            let t0 = self.out.text.len();
+            if let Some(t) = text.take() {
+                for ch in t.chars() {
+                    if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
+                        continue;
+                    }
+                    // Non-breaking and odd-width spaces are word gaps like any other.
+                    let ch = if ch.is_whitespace() { ' ' } else { ch };
+                    self.out.text.push(ch);
+                }
+            }
+            let t1 = self.out.text.len();
+            if t1 == t0 {
+                self.out.unmapped += 1;
+                continue;
+            }
+            if !(ox.is_finite() && oy.is_finite() && size.is_finite()) || self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+                self.out.text.truncate(t0);
+                continue;
+            }
+            self.out.glyphs.push(Glyph {
+                t0: t0 as u32,
+                t1: t1 as u32,
+                x: ox,
+                y: oy,
+                width: glyph_len.abs(),
+                size,
+                dx,
+                dy,
+                vertical,
+            });
+        }
+        self.codes = codes;
+        self.texts = texts;
+        *tm = if vertical { Matrix::translate(0.0, -adv).then(tm) } else { Matrix::translate(adv, 0.0).then(tm) };
+    }
+}
+
+fn read_array<'b>(lx: &mut Lexer<'b>, depth: u32) -> Vec<Operand<'b>> {
+    let mut v = Vec::new();
+    while let Some(t) = lx.next_tok() {
+        match t {
+            Tok::ArrClose => break,
+            Tok::Num(n) => v.push(Operand::Num(n as f32)),
+            Tok::Str(s) | Tok::Hex(s) => v.push(Operand::Str(s)),
+            Tok::Name(n) => v.push(Operand::Name(n)),
+            Tok::ArrOpen => {
+                if depth < 32 {
+                    v.push(Operand::Arr(read_array(lx, depth + 1)));
+                } else {
+                    v.push(Operand::Other);
+                }
+            }
+            Tok::DictOpen => {
+                skip_dict(lx);
+                v.push(Operand::Other);
+            }
+            // An operator inside an array means the array was never closed: stop here.
+            Tok::Op(_) => break,
+            _ => v.push(Operand::Other),
+        }
+        if v.len() > 1_000_000 {
+            break;
+        }
+    }
+    v
+}
+
+fn skip_dict(lx: &mut Lexer<'_>) {
+    let mut depth = 1u32;
+    while let Some(t) = lx.next_tok() {
+        match t {
+            Tok::DictOpen => depth += 1,
+            Tok::DictClose => {
+                depth -= 1;
+                if depth == 0 {
+                    return;
+                }
+            }
+            Tok::Op(_) if depth > 64 => return,
+            _ => {}
+        }
+    }
+}
+
+/// Skips from after `BI` to after `EI`, without decoding the image.
+fn skip_inline_image(lx: &mut Lexer<'_>) {
+    // The parameter dictionary, up to ID.
+    let mut guard = 0;
+    loop {
+        guard += 1;
+        match lx.next_tok() {
+            None => return,
+            Some(Tok::Op(b"ID")) => break,
+            Some(_) if guard > 10_000 => return,
+            Some(_) => {}
+        }
+    }
+    let data = lx.data();
+    let start = lx.pos() + 1;
+    let mut i = start;
+    while i + 1 < data.len() {
+        if data[i] == b'E'
+            && data[i + 1] == b'I'
+            && i > 0
+            && is_white(data[i - 1])
+            && data.get(i + 2).is_none_or(|&c| is_white(c) || is_delim(c))
+        {
+            lx.set_pos(i + 2);
+            return;
+        }
+        i += 1;
+    }
+    lx.set_pos(data.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    fn run(content: &[u8]) -> PageContent {
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding", "FirstChar" => 32,
+            "Widths" => vec![250.into(); 95],
+        });
+        let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let mut cache = FontCache::default();
+        let res_dict = doc.get_dictionary(res).ok();
+        let mut it = Interp::new(&doc, &budget, &mut cache, None, 8);
+        let flip = Matrix([1.0, 0.0, 0.0, -1.0, 0.0, 800.0]);
+        assert!(it.run(content, res_dict, flip).is_ok());
+        it.out
+    }
+
+    #[test]
+    fn positions_follow_text_matrices() {
+        let out = run(b"BT /F1 10 Tf 100 700 Td (AB) Tj 0 -20 TD (C) Tj T* [(D) -1000 (E)] TJ ET");
+        let g = &out.glyphs;
+        assert_eq!(out.text, "ABCDE");
+        assert_eq!(g.len(), 5);
+        assert!((g[0].x - 100.0).abs() < 1e-3 && (g[0].y - 100.0).abs() < 1e-3);
+        assert!((g[1].x - 102.5).abs() < 1e-3);
+        assert!((g[2].y - 120.0).abs() < 1e-3);
+        assert!((g[3].y - 140.0).abs() < 1e-3);
+        // TJ -1000 moves one em (10 pt) right after D's 2.5 pt advance.
+        assert!((g[4].x - 112.5).abs() < 1e-3);
+        assert!((g[0].size - 10.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn cm_and_q_scale_sizes() {
+        let out = run(b"q 2 0 0 2 0 0 cm BT /F1 10 Tf 10 10 Td (A) Tj ET Q BT /F1 10 Tf (B) Tj ET");
+        assert!((out.glyphs[0].size - 20.0).abs() < 1e-3);
+        assert!((out.glyphs[1].size - 10.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn inline_image_is_skipped() {
+        let out = run(b"BI /W 2 /H 2 /BPC 8 /CS /G ID \x00\x45\x49\xff EI BT /F1 10 Tf (Z) Tj ET");
+        assert!(out.has_images);
+        assert_eq!(out.text, "Z");
+    }
+
+    #[test]
+    fn garbage_counts_unknown_operators() {
+        let out = run(b"\x8a\x12 zz\xf0 kq\x01 BT ET");
+        assert!(out.unknown_ops >= 3);
+    }
+}

@@ -1,0 +1,357 @@
+//! Opening a file: sanity checks, lopdf loading, decryption, xref repair, the page tree.
+//!
+//! Takes the file's bytes and the options and gives a loaded lopdf document with its pages
+//! (inherited resources, boxes and rotation resolved), or the error a person should see: not a
+//! PDF, truncated, password needed, unsupported encryption. Checks that lopdf cannot be trusted
+//! with (absurd nesting that could exhaust the stack, files cut short) run on the raw bytes
+//! first; the page-tree walk has a visited set and a depth limit.
+
+use std::collections::HashSet;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use crate::{Error, Options, Warning};
+
+/// A page's resolved attributes.
+pub(crate) struct PageRef<'a> {
+    pub(crate) dict: &'a Dictionary,
+    pub(crate) resources: Option<&'a Dictionary>,
+    /// Crop box (falls back to the media box), normalised `[x0 y0 x1 y1]`.
+    pub(crate) crop: [f32; 4],
+    /// 0, 90, 180 or 270.
+    pub(crate) rotate: u32,
+}
+
+/// A loaded document.
+pub(crate) struct Loaded {
+    pub(crate) doc: Document,
+    pub(crate) warnings: Vec<Warning>,
+    /// The file was encrypted (and opened).
+    pub(crate) encrypted: Option<String>,
+}
+
+const TRUNCATED: &str = "file ends without trailer, xref or %%EOF: truncated?";
+
+fn find(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Deepest run of nested `[` / `<<` that lopdf's recursive parser would meet; counted outside
+/// strings and streams would be exact, but a simple count that resets on `]`/`>>` catches the
+/// hostile cases (20,000 nested arrays) at a fraction of the cost.
+fn max_nesting(bytes: &[u8]) -> usize {
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 1;
+            }
+            b'>' if bytes.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b's' if bytes[i..].starts_with(b"stream") => {
+                // Binary stream data is not syntax: restart counting after it.
+                if let Some(end) = bytes[i..].windows(9).position(|w| w == b"endstream") {
+                    i += end + 9;
+                    depth = 0;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        max = max.max(depth);
+        i += 1;
+    }
+    max
+}
+
+/// Describes the encryption of a file from its trailer's `/Encrypt` dictionary.
+fn describe_encryption(doc: &Document) -> (String, bool) {
+    let Ok(enc) = doc.get_encrypted() else { return ("encrypted".into(), true) };
+    let get = |k: &[u8]| enc.get(k).ok().map(|o| deref(doc, o));
+    let filter = match get(b"Filter") {
+        Some(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
+        _ => "Standard".into(),
+    };
+    if filter != "Standard" {
+        return (format!("security handler /{filter}"), false);
+    }
+    let v = get(b"V").and_then(|o| o.as_i64().ok()).unwrap_or(0);
+    let r = get(b"R").and_then(|o| o.as_i64().ok()).unwrap_or(0);
+    let len = get(b"Length").and_then(|o| o.as_i64().ok()).unwrap_or(40);
+    let cfm = get(b"CF")
+        .and_then(|cf| match cf {
+            Object::Dictionary(d) => d.get(b"StdCF").ok().map(|o| deref(doc, o)),
+            _ => None,
+        })
+        .and_then(|o| match o {
+            Object::Dictionary(d) => d.get(b"CFM").ok().map(|o| deref(doc, o)),
+            _ => None,
+        })
+        .and_then(|o| match o {
+            Object::Name(n) => Some(n.clone()),
+            _ => None,
+        });
+    let desc = match (v, cfm.as_deref()) {
+        (5, _) | (_, Some(b"AESV3")) => "AES-256".to_string(),
+        (4, Some(b"AESV2")) => "AES-128".to_string(),
+        (4, _) => "RC4 128-bit".to_string(),
+        (1, _) => "RC4 40-bit".to_string(),
+        (2 | 3, _) => format!("RC4 {len}-bit"),
+        _ => format!("V{v}/R{r}"),
+    };
+    (desc, true)
+}
+
+fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
+        _ => o,
+    }
+}
+
+/// Loads and decrypts the file.
+pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if !find(head, b"%PDF-") {
+        return Err(Error::NotPdf("no %PDF- header in the first 1024 bytes".into()));
+    }
+    let tail = &bytes[bytes.len().saturating_sub(8192)..];
+    if !(find(tail, b"%%EOF") || find(tail, b"startxref") || find(tail, b"trailer")) {
+        return Err(Error::Damaged(TRUNCATED.into()));
+    }
+    if max_nesting(bytes) > 1000 {
+        return Err(Error::Damaged("excessively deeply nested arrays or dictionaries (over 1000 levels)".into()));
+    }
+    let lo = lopdf::LoadOptions {
+        password: options.password.clone(),
+        max_decompressed_size: Some(usize::try_from(options.max_stream_bytes).unwrap_or(usize::MAX)),
+        ..lopdf::LoadOptions::default()
+    };
+    let doc = match Document::load_mem_with_options(bytes, lo) {
+        Ok(d) => d,
+        Err(lopdf::Error::InvalidPassword) => {
+            // Load once more without the password only to name the cipher in the message.
+            let desc = Document::load_mem(bytes)
+                .ok()
+                .map(|d| describe_encryption(&d).0)
+                .unwrap_or_else(|| "encrypted".into());
+            return Err(Error::PasswordRequired(format!("{desc} encrypted, the given password does not open it")));
+        }
+        Err(lopdf::Error::Decompress(e)) => return Err(Error::ResourceLimit(format!("object stream: {e}"))),
+        Err(e) => return Err(Error::Damaged(format!("cannot read the file structure: {e}"))),
+    };
+    let mut warnings = Vec::new();
+    let mut encrypted = None;
+    if doc.is_encrypted() {
+        let (desc, supported) = describe_encryption(&doc);
+        if !supported {
+            return Err(Error::UnsupportedEncryption(desc));
+        }
+        if doc.objects.is_empty() || doc.encryption_state.is_none() {
+            return Err(Error::PasswordRequired(format!("{desc} encrypted, user password needed to open")));
+        }
+    }
+    if let Some(state) = &doc.encryption_state {
+        let _ = state;
+        encrypted = Some("encrypted".to_string());
+    }
+    if doc.xref_recovery.is_some() || xref_offsets_wrong(&doc, bytes) {
+        warnings.push(Warning {
+            code: "repaired_xref",
+            message: "the cross-reference table did not match the file and was rebuilt".into(),
+        });
+    }
+    Ok(Loaded { doc, warnings, encrypted })
+}
+
+/// Whether uncompressed xref entries point somewhere other than `N G obj` (lopdf may have read
+/// the file by scanning and not said so).
+fn xref_offsets_wrong(doc: &Document, bytes: &[u8]) -> bool {
+    let mut bad = 0;
+    let mut checked = 0;
+    for (&num, entry) in doc.reference_table.entries.iter().take(2000) {
+        if let lopdf::xref::XrefEntry::Normal { offset, .. } = entry {
+            checked += 1;
+            let off = *offset as usize;
+            let Some(at) = bytes.get(off..(off + 24).min(bytes.len())) else {
+                bad += 1;
+                continue;
+            };
+            let s = String::from_utf8_lossy(at);
+            let s = s.trim_start();
+            if !s.starts_with(&format!("{num} ")) || !s.contains("obj") {
+                bad += 1;
+            }
+        }
+    }
+    checked > 0 && bad > 0
+}
+
+fn rect_of(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
+    let Object::Array(a) = deref(doc, o?) else { return None };
+    if a.len() < 4 {
+        return None;
+    }
+    let mut v = [0f32; 4];
+    for (i, x) in a.iter().take(4).enumerate() {
+        v[i] = match deref(doc, x) {
+            Object::Integer(n) => *n as f32,
+            Object::Real(r) => *r,
+            _ => return None,
+        };
+    }
+    if !v.iter().all(|x| x.is_finite()) {
+        return None;
+    }
+    Some([v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])])
+}
+
+#[derive(Clone, Copy)]
+struct Inherited<'a> {
+    resources: Option<&'a Dictionary>,
+    media: Option<[f32; 4]>,
+    crop: Option<[f32; 4]>,
+    rotate: Option<i64>,
+}
+
+/// The document's pages in order, at most `max_pages` (the flag says more were cut).
+pub(crate) fn pages<'a>(doc: &'a Document, max_pages: u32, warnings: &mut Vec<Warning>) -> Result<Vec<PageRef<'a>>, Error> {
+    let mut out = Vec::new();
+    let mut visited: HashSet<ObjectId> = HashSet::new();
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .ok()
+        .and_then(|o| match deref(doc, o) {
+            Object::Dictionary(d) => Some(d),
+            _ => None,
+        })
+        .and_then(|cat| cat.get(b"Pages").ok());
+    let mut cut = false;
+    let mut loop_seen = false;
+    if let Some(root) = root {
+        let inh = Inherited { resources: None, media: None, crop: None, rotate: None };
+        let mut stack: Vec<(&Object, Inherited<'_>, u32)> = vec![(root, inh, 0)];
+        let mut nodes = 0u32;
+        while let Some((node, inh, depth)) = stack.pop() {
+            nodes += 1;
+            if nodes > max_pages.saturating_mul(4).saturating_add(1000) {
+                cut = true;
+                break;
+            }
+            if let Object::Reference(id) = node
+                && !visited.insert(*id)
+            {
+                loop_seen = true;
+                continue;
+            }
+            let Object::Dictionary(d) = deref(doc, node) else { continue };
+            let res = d.get(b"Resources").ok().and_then(|o| match deref(doc, o) {
+                Object::Dictionary(r) => Some(r),
+                _ => None,
+            });
+            let inh = Inherited {
+                resources: res.or(inh.resources),
+                media: rect_of(doc, d.get(b"MediaBox").ok()).or(inh.media),
+                crop: rect_of(doc, d.get(b"CropBox").ok()).or(inh.crop),
+                rotate: d.get(b"Rotate").ok().and_then(|o| deref(doc, o).as_i64().ok()).or(inh.rotate),
+            };
+            let kids = match d.get(b"Kids").ok().map(|o| deref(doc, o)) {
+                Some(Object::Array(k)) => Some(k),
+                _ => None,
+            };
+            let is_pages = matches!(d.get(b"Type").ok().map(|o| deref(doc, o)), Some(Object::Name(n)) if n == b"Pages");
+            if let Some(kids) = kids.filter(|_| is_pages || !d.has(b"Contents")) {
+                if depth >= 64 {
+                    loop_seen = true;
+                    continue;
+                }
+                for k in kids.iter().rev() {
+                    stack.push((k, inh, depth + 1));
+                }
+                continue;
+            }
+            if is_pages {
+                continue;
+            }
+            if out.len() as u32 >= max_pages {
+                cut = true;
+                break;
+            }
+            out.push(page_ref(d, &inh));
+        }
+    }
+    if out.is_empty() {
+        // No usable page tree: take every page object in file order, as viewers do.
+        for obj in doc.objects.values() {
+            if let Object::Dictionary(d) = obj
+                && matches!(d.get(b"Type"), Ok(Object::Name(n)) if n == b"Page")
+            {
+                if out.len() as u32 >= max_pages {
+                    cut = true;
+                    break;
+                }
+                let res = d.get(b"Resources").ok().and_then(|o| match deref(doc, o) {
+                    Object::Dictionary(r) => Some(r),
+                    _ => None,
+                });
+                let inh = Inherited { resources: res, media: None, crop: None, rotate: None };
+                out.push(page_ref(d, &inh));
+            }
+        }
+        if !out.is_empty() {
+            warnings.push(Warning {
+                code: "page_tree_repaired",
+                message: "the page tree is unreadable; pages were found by scanning the objects".into(),
+            });
+        }
+    }
+    if loop_seen {
+        warnings.push(Warning { code: "page_tree_loop", message: "the page tree refers to itself; repeated nodes were skipped".into() });
+    }
+    if cut {
+        warnings.push(Warning { code: "page_limit", message: format!("only the first {max_pages} pages were read") });
+    }
+    Ok(out)
+}
+
+fn page_ref<'a>(d: &'a Dictionary, inh: &Inherited<'a>) -> PageRef<'a> {
+    let media = inh.media.filter(|m| m[2] - m[0] > 1.0 && m[3] - m[1] > 1.0).unwrap_or([0.0, 0.0, 612.0, 792.0]);
+    let crop = inh
+        .crop
+        .map(|c| [c[0].max(media[0]), c[1].max(media[1]), c[2].min(media[2]), c[3].min(media[3])])
+        .filter(|c| c[2] - c[0] > 1.0 && c[3] - c[1] > 1.0)
+        .unwrap_or(media);
+    let rotate = inh.rotate.unwrap_or(0).rem_euclid(360);
+    let rotate = ((rotate + 45) / 90 % 4 * 90) as u32;
+    PageRef { dict: d, resources: inh.resources, crop, rotate }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_scan() {
+        let mut v = b"%PDF-1.4\n".to_vec();
+        v.extend(std::iter::repeat_n(b'[', 5000));
+        assert!(max_nesting(&v) >= 5000);
+        assert!(max_nesting(b"<< /A [1 2 [3]] >> stream [[[[[ endstream") <= 3);
+    }
+
+    #[test]
+    fn not_pdf_and_truncated() {
+        let o = Options::default();
+        assert!(matches!(load(b"hello", &o), Err(Error::NotPdf(_))));
+        let mut v = b"%PDF-1.4\n1 0 obj << >> endobj\n".to_vec();
+        v.extend(std::iter::repeat_n(b'x', 9000));
+        assert!(matches!(load(&v, &o), Err(Error::Damaged(m)) if m.contains("truncated")));
+    }
+}
