@@ -17,7 +17,7 @@ use crate::links;
 use crate::model::{Extracted, Line, Paragraph, Rect};
 use crate::scan;
 use crate::structure::merge_provenance;
-use crate::text::{char_len, ends_sentence, join_wrapped};
+use crate::text::{append_wrapped, char_len, ends_sentence};
 
 /// Options of the clean stage.
 #[derive(Debug, Clone, Copy, Default)]
@@ -63,7 +63,7 @@ fn text_paragraphs(lines: &[Line]) -> Vec<Paragraph> {
         let structural = is_structural(text);
         if open && !structural {
             if let Some(last) = out.last_mut() {
-                last.text = join_wrapped(&last.text, text);
+                append_wrapped(&mut last.text, text);
                 open = !ends_sentence(&last.text);
                 continue;
             }
@@ -131,7 +131,10 @@ fn drop_furniture<'a>(lines: &'a [Line], page_heights: &[f32]) -> Vec<&'a Line> 
 
 /// "3", "- 3 -", "第 3 页", "3 / 10", "Page 3", "iv".
 fn is_page_number(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t: String = crate::text::halfwidth(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if t.is_empty() {
         return false;
     }
@@ -236,7 +239,7 @@ fn pdf_paragraphs(lines: &[&Line]) -> Vec<Paragraph> {
                 indented,
             });
         } else if let Some(last) = out.last_mut() {
-            last.text = join_wrapped(&last.text, text);
+            append_wrapped(&mut last.text, text);
             last.boxes.push((page, b));
             last.ends_short = ends_short;
         }
@@ -257,7 +260,7 @@ fn join_page_breaks_pdf(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
                 || (ends_sentence(&last.text) && scan::scan_heading(&p.text).is_some())
                 || links::scan_link_line(&p.text).is_some();
             if crosses && !stops {
-                last.text = join_wrapped(&last.text, &p.text);
+                append_wrapped(&mut last.text, &p.text);
                 merge_provenance(last, &p);
                 continue;
             }
@@ -391,7 +394,7 @@ mod tests {
 
     #[test]
     fn page_numbers() {
-        for t in ["3", "- 3 -", "第 3 页", "3 / 10", "Page 3", "iv"] {
+        for t in ["3", "- 3 -", "第 3 页", "3 / 10", "Page 3", "iv", "— 3 —", "－ ３ －"] {
             assert!(is_page_number(t), "{t}");
         }
         for t in ["一、政策法规", "数据治理", "2021 年 第 13 期"] {

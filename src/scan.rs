@@ -69,43 +69,34 @@ static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| {
 /// A TOC line: "一、 政策法规.....3", "(二) 标题……4", or a wrapped title's second half
 /// "动态更新工作的通知》........4". Returns None for lines with neither a label nor a page.
 pub fn scan_toc_line(line: &str) -> Option<TocLine> {
+    // Matching runs on the half-width form (full-width leaders and digits); halfwidth maps
+    // character to character, so character offsets carry back to the line as printed.
     let normalized = halfwidth(line);
-    let (body, page) = match TOC_TAIL.captures(&normalized) {
-        Some(c) => (c[1].to_string(), c[2].parse().ok()),
-        None => (normalized.trim().to_string(), None),
+    let (body_end, page) = match TOC_TAIL.captures(&normalized) {
+        Some(c) => (c.get(1).map_or(0, |m| m.end()), c[2].parse().ok()),
+        None => (normalized.len(), None),
     };
-    let heading = scan_heading(&body);
+    let body = &normalized[..body_end];
+    let heading = scan_heading(body);
     if heading.is_none() && page.is_none() {
         return None;
     }
-    let title = match &heading {
-        Some(h) => h.title.clone(),
-        None => body.trim().to_string(),
+    let title_start = match &heading {
+        Some(_) => LEVEL1
+            .captures(body)
+            .or_else(|| LEVEL2.captures(body))
+            .and_then(|c| c.get(2))
+            .map_or(body_end, |m| m.start()),
+        None => 0,
     };
+    let from = normalized[..title_start].chars().count();
+    let len = normalized[title_start..body_end].chars().count();
+    let title: String = line.chars().skip(from).take(len).collect();
     Some(TocLine {
         heading,
-        title: restore_full_width(line, &title),
+        title: title.trim().to_string(),
         page,
     })
-}
-
-/// The title as printed: `halfwidth` was only for matching, so take the same span of the
-/// original line (same character count, since halfwidth maps char to char).
-fn restore_full_width(original: &str, title: &str) -> String {
-    let orig: Vec<char> = original.chars().collect();
-    let folded: Vec<char> = orig
-        .iter()
-        .map(|&c| crate::text::halfwidth_char(c))
-        .collect();
-    let want: Vec<char> = title.chars().collect();
-    if want.is_empty() {
-        return String::new();
-    }
-    folded
-        .windows(want.len())
-        .position(|w| w == want.as_slice())
-        .map(|i| orig[i..i + want.len()].iter().collect())
-        .unwrap_or_else(|| title.to_string())
 }
 
 /// Whether the line is the 目录 heading of a table of contents.

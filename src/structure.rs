@@ -334,7 +334,8 @@ fn join_heading(
                 let have = fold(&title);
                 have.len() < want.len() && want.starts_with(&fold(&joined))
             }
-            None => title.is_empty() || wraps_without_toc(&title, &next.text),
+            // A title wraps over a few lines at most; more is body text.
+            None => used <= 3 && (title.is_empty() || wraps_without_toc(&title, &next.text)),
         };
         if !take {
             break;

@@ -71,6 +71,18 @@ pub fn join_wrapped(left: &str, right: &str) -> String {
     out
 }
 
+/// Appends a wrapped line's continuation to `left` in place (see [`join_wrapped`]); amortised
+/// linear, so a paragraph of many lines costs no more than its length.
+pub fn append_wrapped(left: &mut String, right: &str) {
+    let kept = left.trim_end().len();
+    left.truncate(kept);
+    let right = right.trim_start();
+    if needs_space(left, right) {
+        left.push(' ');
+    }
+    left.push_str(right);
+}
+
 fn needs_space(left: &str, right: &str) -> bool {
     let (Some(a), Some(b)) = (left.chars().next_back(), right.chars().next()) else {
         return false;
@@ -126,6 +138,9 @@ mod tests {
             "http://www.shanxi.gov.cn/sxszfxxgk/t2021.shtml"
         );
         assert_eq!(join_wrapped("2.0", "版"), "2.0版");
+        let mut s = String::from("the quick ");
+        append_wrapped(&mut s, " brown");
+        assert_eq!(s, "the quick brown");
     }
 
     #[test]
