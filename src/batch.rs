@@ -1,17 +1,27 @@
 //! Batch: many inputs through the pipeline in parallel, results handed back in input order.
 //!
+//! Takes the command line's inputs (files, folders walked recursively, `--files-from` lists,
+//! `--include`/`--exclude` globs) and gives [`Job`]s; [`run`] then processes the jobs on N threads
+//! and hands each job's [`Outcome`] (document, skip or error, and elapsed time) to a sink on the
+//! caller's thread, in input order.
+//!
 //! The stages stay single-threaded; parallelism is only here, at the outermost loop. Workers take
 //! the next input from a shared counter and send their result to the caller's thread, which
 //! re-orders them and hands each to the sink as soon as all earlier ones are done, so output is
-//! deterministic whatever the number of threads, and memory holds only the results that wait for a
-//! slower predecessor, not the whole batch. A panic in one file costs that file only.
+//! deterministic whatever the number of threads. A worker may not start an input more than
+//! [`window`] places ahead of the oldest one still unfinished, so memory holds at most that many
+//! finished documents waiting for a slow predecessor, however long the batch. A panic in one file
+//! costs that file only.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, BufRead};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -27,6 +37,22 @@ pub struct Job {
     pub relative: PathBuf,
 }
 
+impl Job {
+    /// The job's key in outputs that need one name per input (`-o` files, the database's
+    /// `documents.path`): its relative path with `/` separators.
+    pub fn key(&self) -> String {
+        let parts: Vec<String> = self
+            .relative
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        parts.join("/")
+    }
+}
+
 /// Whether a file is an input the tool reads when it walks a directory.
 pub fn is_input_file(path: &Path) -> bool {
     path.extension()
@@ -34,20 +60,70 @@ pub fn is_input_file(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("pdf") || e.eq_ignore_ascii_case("txt"))
 }
 
+/// `--include` / `--exclude` globs, matched against the path of a file found in a folder relative
+/// to that folder (`*` also crosses `/`, so `*.txt` matches `a/b.txt`).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+impl Filter {
+    /// A filter from glob patterns; no include pattern means every input file is included.
+    pub fn new(include: &[String], exclude: &[String]) -> std::result::Result<Filter, String> {
+        fn set(patterns: &[String]) -> std::result::Result<Option<GlobSet>, String> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            let mut builder = GlobSetBuilder::new();
+            for p in patterns {
+                let glob = GlobBuilder::new(p)
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|e| format!("bad glob {p:?}: {e}"))?;
+                builder.add(glob);
+            }
+            builder
+                .build()
+                .map(Some)
+                .map_err(|e| format!("bad globs: {e}"))
+        }
+        Ok(Filter {
+            include: set(include)?,
+            exclude: set(exclude)?,
+        })
+    }
+
+    /// Whether a file found at `relative` under a walked folder is taken.
+    pub fn accepts(&self, relative: &Path) -> bool {
+        self.include.as_ref().is_none_or(|s| s.is_match(relative))
+            && !self.exclude.as_ref().is_some_and(|s| s.is_match(relative))
+    }
+}
+
 /// Expands the command line's inputs: files as given, directories walked recursively for `.pdf`
 /// and `.txt` files (sorted, symlinked directories not followed).
 pub fn discover(inputs: &[PathBuf]) -> io::Result<Vec<Job>> {
+    discover_filtered(inputs, &Filter::default())
+}
+
+/// Like [`discover`], keeping only the files found in folders that `filter` accepts. Files named
+/// explicitly are always taken: naming one is the strongest way of asking for it.
+pub fn discover_filtered(inputs: &[PathBuf], filter: &Filter) -> io::Result<Vec<Job>> {
     let mut jobs = Vec::new();
     for input in inputs {
         let meta = std::fs::metadata(input)
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", input.display())))?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(input, &mut found)?;
+            walk(input, &mut found)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", input.display())))?;
             found.sort();
             for path in found {
                 let relative = path.strip_prefix(input).unwrap_or(&path).to_path_buf();
-                jobs.push(Job { path, relative });
+                if filter.accepts(&relative) {
+                    jobs.push(Job { path, relative });
+                }
             }
         } else {
             let relative = PathBuf::from(input.file_name().unwrap_or(input.as_os_str()));
@@ -58,6 +134,19 @@ pub fn discover(inputs: &[PathBuf]) -> io::Result<Vec<Job>> {
         }
     }
     Ok(jobs)
+}
+
+/// Reads a `--files-from` list: one path a line; blank lines and a trailing `\r` are ignored.
+pub fn read_path_list(reader: impl BufRead) -> io::Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for line in reader.lines() {
+        let line = line?;
+        let line = line.strip_suffix('\r').unwrap_or(&line);
+        if !line.trim().is_empty() {
+            paths.push(PathBuf::from(line));
+        }
+    }
+    Ok(paths)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
@@ -74,9 +163,69 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-/// Runs one job, turning a panic into an `internal_error` for that file.
-pub fn run_one(job: &Job, config: &Config) -> Result<Document> {
-    match catch_unwind(AssertUnwindSafe(|| crate::process(&job.path, config))) {
+/// What became of one input.
+#[derive(Debug)]
+pub enum Output {
+    /// The validated document.
+    Document(Box<Document>),
+    /// Not processed: the outputs already hold this content (`--skip-unchanged`).
+    Skipped {
+        /// Hex SHA-256 of the input's bytes.
+        sha256: String,
+    },
+}
+
+/// The result of one job and what a report needs to know about it.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The document, the skip, or why there is neither.
+    pub result: Result<Output>,
+    /// Hex SHA-256 of the input's bytes, when it could be read.
+    pub sha256: Option<String>,
+    /// Wall-clock time spent on the job (reading, checksum, pipeline).
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// Physical pages of the input, when it was processed and is a PDF.
+    pub fn pages(&self) -> Option<u32> {
+        match &self.result {
+            Ok(Output::Document(d)) => d.source.pages,
+            _ => None,
+        }
+    }
+
+    /// Elapsed time in whole milliseconds.
+    pub fn millis(&self) -> u64 {
+        u64::try_from(self.elapsed.as_millis()).unwrap_or(u64::MAX)
+    }
+}
+
+/// Decides, from a job and the SHA-256 of its bytes, that its outputs are already up to date.
+pub type Skip<'a> = dyn Fn(&Job, &str) -> bool + Sync + 'a;
+
+/// A [`Skip`] that skips nothing.
+pub fn skip_nothing(_: &Job, _: &str) -> bool {
+    false
+}
+
+/// Runs one job: reads the input, asks `skip` whether its outputs are current, and otherwise runs
+/// the pipeline. A panic anywhere in it becomes an `internal_error` for that file only.
+pub fn run_one(job: &Job, config: &Config, skip: &Skip<'_>) -> Outcome {
+    let started = Instant::now();
+    let mut sha256 = None;
+    let work = || -> Result<Output> {
+        let input = crate::input::Input::read(&job.path)?;
+        sha256 = Some(input.sha256.clone());
+        if skip(job, &input.sha256) {
+            return Ok(Output::Skipped {
+                sha256: input.sha256,
+            });
+        }
+        let mut times = crate::StageTimes::default();
+        crate::process_timed(&input, config, &mut times).map(|d| Output::Document(Box::new(d)))
+    };
+    let result = match catch_unwind(AssertUnwindSafe(work)) {
         Ok(result) => result,
         Err(panic) => {
             let what = panic
@@ -86,39 +235,107 @@ pub fn run_one(job: &Job, config: &Config) -> Result<Document> {
                 .unwrap_or_else(|| "panic".into());
             Err(Error::Internal(what))
         }
+    };
+    Outcome {
+        result,
+        sha256,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// How many inputs past the oldest unfinished one workers may start: enough that a slow file does
+/// not stall the others for long, few enough that the documents waiting behind it stay a small,
+/// fixed amount of memory.
+pub fn window(threads: usize) -> usize {
+    threads.max(1) * 4
+}
+
+/// Where the workers and the caller's thread meet: the next input to start, the oldest one not yet
+/// handed to the sink, and whether the caller has stopped listening.
+struct Gate {
+    state: Mutex<GateState>,
+    moved: Condvar,
+}
+
+struct GateState {
+    next: usize,
+    due: usize,
+    stopped: bool,
+}
+
+impl Gate {
+    fn lock(&self) -> MutexGuard<'_, GateState> {
+        // A poisoned lock only means another thread panicked while holding it; the counters are
+        // still consistent (every update is a single assignment).
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Tells the workers to stop when the caller's loop ends, also by unwinding, so that
+/// `thread::scope` never waits for a worker blocked on the gate.
+struct StopOnDrop<'a>(&'a Gate);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.lock().stopped = true;
+        self.0.moved.notify_all();
     }
 }
 
 /// Processes `jobs` on `threads` worker threads and calls `sink` for each, in input order.
-pub fn run<F>(jobs: &[Job], config: &Config, threads: usize, mut sink: F)
+/// `skip` is asked about each input once its checksum is known (see [`run_one`]).
+pub fn run<F>(jobs: &[Job], config: &Config, threads: usize, skip: &Skip<'_>, mut sink: F)
 where
-    F: FnMut(usize, &Job, Result<Document>),
+    F: FnMut(usize, &Job, Outcome),
 {
     let threads = threads.clamp(1, jobs.len().max(1));
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Result<Document>)>();
+    let window = window(threads);
+    let gate = Gate {
+        state: Mutex::new(GateState {
+            next: 0,
+            due: 0,
+            stopped: false,
+        }),
+        moved: Condvar::new(),
+    };
+    let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let next = &next;
+            let gate = &gate;
             scope.spawn(move || {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    if tx.send((i, run_one(job, config))).is_err() {
+                    let i = {
+                        let mut state = gate.lock();
+                        while !state.stopped && state.next >= state.due + window {
+                            state = gate.moved.wait(state).unwrap_or_else(|p| p.into_inner());
+                        }
+                        if state.stopped || state.next >= jobs.len() {
+                            break;
+                        }
+                        state.next += 1;
+                        state.next - 1
+                    };
+                    if tx.send((i, run_one(&jobs[i], config, skip))).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
-        let mut waiting: BTreeMap<usize, Result<Document>> = BTreeMap::new();
+        let _stop = StopOnDrop(&gate);
+        let mut waiting: BTreeMap<usize, Outcome> = BTreeMap::new();
         let mut due = 0;
-        for (i, result) in rx {
-            waiting.insert(i, result);
-            while let Some(result) = waiting.remove(&due) {
-                sink(due, &jobs[due], result);
+        for (i, outcome) in rx {
+            waiting.insert(i, outcome);
+            let before = due;
+            while let Some(outcome) = waiting.remove(&due) {
+                sink(due, &jobs[due], outcome);
                 due += 1;
+            }
+            if due != before {
+                gate.lock().due = due;
+                gate.moved.notify_all();
             }
         }
     });
@@ -127,6 +344,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn discovers_directories_recursively_in_order() {
@@ -136,18 +354,36 @@ mod tests {
             std::fs::write(dir.path().join(name), "x").unwrap();
         }
         let jobs = discover(&[dir.path().to_path_buf()]).unwrap();
-        let rel: Vec<_> = jobs
-            .iter()
-            .map(|j| j.relative.to_string_lossy().into_owned())
-            .collect();
+        let rel: Vec<_> = jobs.iter().map(Job::key).collect();
         assert_eq!(rel, ["a.pdf", "b/z.txt", "c.TXT"]);
+    }
+
+    #[test]
+    fn include_and_exclude_globs_filter_walked_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("drafts")).unwrap();
+        for name in ["drafts/x.txt", "a.pdf", "b.txt"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        let filter = Filter::new(&["*.txt".into()], &["drafts/**".into()]).unwrap();
+        let jobs = discover_filtered(&[dir.path().to_path_buf()], &filter).unwrap();
+        let rel: Vec<_> = jobs.iter().map(Job::key).collect();
+        assert_eq!(rel, ["b.txt"]);
+        assert!(Filter::new(&["a[".into()], &[]).is_err());
+    }
+
+    #[test]
+    fn path_lists_skip_blank_lines() {
+        let list = "a.txt\r\n\n  \nsub/b.pdf\n";
+        let paths = read_path_list(list.as_bytes()).unwrap();
+        assert_eq!(paths, [PathBuf::from("a.txt"), PathBuf::from("sub/b.pdf")]);
     }
 
     #[test]
     fn results_come_back_in_order_whatever_the_threads() {
         let dir = tempfile::tempdir().unwrap();
         let mut paths = Vec::new();
-        for i in 0..12 {
+        for i in 0..40 {
             let p = dir.path().join(format!("{i:02}.txt"));
             std::fs::write(&p, if i % 3 == 0 { "" } else { "x" }).unwrap();
             paths.push(p);
@@ -155,14 +391,58 @@ mod tests {
         let jobs = discover(&paths).unwrap();
         for threads in [1, 4] {
             let mut seen = Vec::new();
-            run(&jobs, &Config::default(), threads, |i, _, r| {
-                seen.push((i, r.is_ok()))
-            });
+            run(
+                &jobs,
+                &Config::default(),
+                threads,
+                &skip_nothing,
+                |i, _, o| seen.push((i, o.result.is_ok())),
+            );
             assert_eq!(
                 seen.iter().map(|s| s.0).collect::<Vec<_>>(),
-                (0..12).collect::<Vec<_>>()
+                (0..40).collect::<Vec<_>>()
             );
             assert!(seen.iter().filter(|s| s.0 % 3 == 0).all(|s| !s.1));
         }
+    }
+
+    #[test]
+    fn skipped_inputs_are_not_processed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("empty.txt");
+        std::fs::write(&p, "").unwrap();
+        let jobs = discover(&[p]).unwrap();
+        let mut seen = Vec::new();
+        run(&jobs, &Config::default(), 2, &|_, _| true, |_, _, o| {
+            seen.push(matches!(o.result, Ok(Output::Skipped { .. })))
+        });
+        assert_eq!(seen, [true]);
+    }
+
+    #[test]
+    fn workers_stay_within_the_window_of_the_oldest_unfinished_input() {
+        // The sink is slow on input 0, so workers would race ahead without the gate; the skip
+        // hook sees every start and records how far ahead of the sink it is.
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for i in 0..60 {
+            let p = dir.path().join(format!("{i:02}.txt"));
+            std::fs::write(&p, "x").unwrap();
+            paths.push(p);
+        }
+        let jobs = discover(&paths).unwrap();
+        let delivered = AtomicUsize::new(0);
+        let ahead = AtomicUsize::new(0);
+        let skip = |job: &Job, _: &str| {
+            let i: usize = job.key()[..2].parse().unwrap();
+            let d = delivered.load(Ordering::SeqCst);
+            ahead.fetch_max(i.saturating_sub(d), Ordering::SeqCst);
+            true
+        };
+        run(&jobs, &Config::default(), 3, &skip, |i, _, _| {
+            std::thread::sleep(Duration::from_millis(2));
+            delivered.store(i + 1, Ordering::SeqCst);
+        });
+        assert!(ahead.load(Ordering::SeqCst) < window(3), "{ahead:?}");
     }
 }

@@ -2,16 +2,21 @@
 //! writes each document where asked, reports failures as `path: reason`, and maps the outcome to
 //! an exit code (0 all inputs ok, 1 some input failed, 2 usage error).
 
-use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use bulletin::batch::{Filter, Job, Output};
 use bulletin::input::Encoding;
-use bulletin::{Config, batch, emit, validate};
+use bulletin::progress::Progress;
+use bulletin::report::{ErrorInfo, ReportWriter, Row, Status, Summary};
+use bulletin::sinks::{Options as SinkOptions, Sinks};
+use bulletin::{Config, batch, report, sinks, validate};
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -47,20 +52,59 @@ enum Command {
         #[arg(required = true, value_name = "FILE.json")]
         files: Vec<PathBuf>,
     },
-    /// Print the JSON Schema (2020-12) that every emitted document satisfies.
-    Schema,
+    /// Print a JSON Schema (2020-12): of the documents (default), of an --entries line, or of
+    /// the --report file.
+    Schema {
+        /// Which schema.
+        #[arg(value_enum, default_value_t = SchemaKind::Document)]
+        kind: SchemaKind,
+    },
 }
 
 #[derive(Args, Debug)]
 struct IngestArgs {
     /// Input files (.pdf, .txt) or folders, walked recursively for .pdf and .txt files.
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present = "files_from", value_name = "INPUT")]
     inputs: Vec<PathBuf>,
+    /// Also read inputs from FILE, one path a line (`-` = stdin), as find or xargs give them.
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<PathBuf>,
+    /// Only take files found in folders whose path (relative to the folder) matches GLOB
+    /// (repeatable; `*` also matches `/`). Files named explicitly are always taken.
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+    /// Leave out files found in folders whose relative path matches GLOB (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
     /// Write one <name>.json per input into DIR (mirroring sub-folders of input folders), each
-    /// atomically. Without it, documents go to stdout, one per line (JSON Lines).
+    /// atomically. Without any output option, documents go to stdout, one per line (JSON Lines).
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
-    /// Indent the JSON (with -o; stdout stays one document per line).
+    /// Write every document, one per line, to FILE (`-` = stdout), replaced when the run ends.
+    #[arg(long, value_name = "FILE")]
+    jsonl: Option<PathBuf>,
+    /// Write every entry, one per line flattened with its bulletin's fields, to FILE (`-` =
+    /// stdout); schema: `bulletin schema entry`.
+    #[arg(long, value_name = "FILE")]
+    entries: Option<PathBuf>,
+    /// Load documents into an SQLite database (created if missing; one transaction per input;
+    /// re-running the same inputs changes nothing).
+    #[arg(long, value_name = "FILE.db")]
+    sqlite: Option<PathBuf>,
+    /// Skip inputs whose content (sha256) the -o folder and/or the database already hold.
+    #[arg(long)]
+    skip_unchanged: bool,
+    /// Write a JSON report with one row per input (status, error, warnings, pages, time); schema:
+    /// `bulletin schema report`.
+    #[arg(long, value_name = "FILE.json")]
+    report: Option<PathBuf>,
+    /// Fail the run (exit 1) when any document has warnings; each warning is reported on stderr.
+    #[arg(long)]
+    strict: bool,
+    /// Format of diagnostics on stderr: `path: reason` lines, or JSON objects one a line.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    error_format: ErrorFormat,
+    /// Indent the JSON (with -o; line outputs stay one document per line).
     #[arg(long)]
     pretty: bool,
     /// Encoding of text inputs.
@@ -78,9 +122,27 @@ struct IngestArgs {
     /// Give up on a file after this many seconds (it is reported as failed; 0 = no limit).
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     timeout: u64,
-    /// Do not print the summary line.
+    /// No progress display and no summary line (failures are still reported).
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ErrorFormat {
+    /// `path: reason`, one a line.
+    Human,
+    /// `{"path": …, "code": …, "message": …, "severity": "error"|"warning"}`, one a line.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SchemaKind {
+    /// The document (`-o`, `--jsonl`).
+    Document,
+    /// One line of `--entries`.
+    Entry,
+    /// The `--report` file.
+    Report,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -97,15 +159,26 @@ enum EncodingArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut json_errors = false;
     let result = match cli.command {
-        Command::Ingest(args) => ingest(args),
+        Command::Ingest(args) => {
+            json_errors = args.error_format == ErrorFormat::Json;
+            ingest(args)
+        }
         Command::Validate { files } => validate_files(&files),
-        Command::Schema => print_schema(),
+        Command::Schema { kind } => print_schema(kind),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("bulletin: {e:#}");
+            if json_errors {
+                let line = serde_json::json!({
+                    "path": null, "code": "usage", "message": format!("{e:#}"), "severity": "error",
+                });
+                eprintln!("{line}");
+            } else {
+                eprintln!("bulletin: {e:#}");
+            }
             ExitCode::from(2)
         }
     }
@@ -121,57 +194,213 @@ fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     config.password = args.password.clone();
     config.keep_furniture = args.keep_furniture;
     config.timeout = (args.timeout > 0).then(|| Duration::from_secs(args.timeout));
+    let json = args.error_format == ErrorFormat::Json;
 
-    let jobs = batch::discover(&args.inputs).context("cannot read input")?;
-    if let Some(dir) = &args.output {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create output directory {}", dir.display()))?;
-    }
+    let jobs = gather_jobs(&args)?;
+    let options = sink_options(&args, &jobs)?;
+    let mut sinks = Sinks::open(&options).map_err(anyhow::Error::msg)?;
+    let skip_index = if args.skip_unchanged {
+        Some(sinks.skip_index().map_err(anyhow::Error::msg)?)
+    } else {
+        None
+    };
+    let mut report = match &args.report {
+        Some(path) => Some(
+            ReportWriter::create(path)
+                .with_context(|| format!("cannot create report {}", path.display()))?,
+        ),
+        None => None,
+    };
     let threads = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Test hook: slows the sink down so that tests can kill a run half-way.
+    let delay = std::env::var("BULLETIN_TEST_SINK_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis);
 
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let (mut ok, mut failed, mut with_warnings) = (0usize, 0usize, 0usize);
-    let started = std::time::Instant::now();
-    batch::run(&jobs, &config, threads, |_, job, result| {
-        let written = result.map_err(|e| e.to_string()).and_then(|doc| {
-            if !doc.warnings.is_empty() {
-                with_warnings += 1;
+    let started = Instant::now();
+    let mut progress = Progress::new(jobs.len(), args.quiet, json);
+    let mut summary = Summary {
+        strict: args.strict,
+        ..Summary::default()
+    };
+    let mut report_error: Option<String> = None;
+    let skip = |job: &Job, sha: &str| skip_index.as_ref().is_some_and(|s| s.is_done(job, sha));
+    batch::run(&jobs, &config, threads, &skip, |_, job, outcome| {
+        if let Some(d) = delay {
+            std::thread::sleep(d);
+        }
+        let row = deliver(&mut sinks, job, outcome);
+        let path = job.path.display().to_string();
+        if let Some(e) = &row.error {
+            progress.println(&diagnostic(json, &path, &e.code, &e.message, "error"));
+        }
+        if args.strict {
+            for w in &row.warnings {
+                progress.println(&diagnostic(json, &path, &w.code, &w.message, "warning"));
             }
-            match &args.output {
-                Some(dir) => {
-                    let path = emit::output_path(dir, &job.relative);
-                    let json = emit::to_json(&doc, args.pretty);
-                    emit::write_atomic(&path, json.as_bytes())
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-                }
-                None => writeln!(out, "{}", emit::to_json(&doc, false))
-                    .map_err(|e| format!("cannot write to stdout: {e}")),
-            }
-        });
-        match written {
-            Ok(()) => ok += 1,
-            Err(reason) => {
-                failed += 1;
-                eprintln!("{}: {reason}", job.path.display());
+        }
+        summary.add(&row);
+        progress.advance(row.pages.unwrap_or(0));
+        if let (Some(r), None) = (&mut report, &report_error) {
+            if let Err(e) = r.row(&row) {
+                report_error = Some(e.to_string());
             }
         }
     });
-    out.flush().context("cannot write to stdout")?;
-    if !args.quiet {
-        eprintln!(
-            "bulletin: {ok} ok, {failed} failed, {with_warnings} with warnings ({} files in {:.2} s)",
-            jobs.len(),
-            started.elapsed().as_secs_f64()
-        );
+    progress.finish();
+    summary.close(started.elapsed().as_secs_f64());
+    let mut output_failed = false;
+    if let Err(e) = sinks.finish() {
+        progress.println(&diagnostic(json, "-", "output", &e, "error"));
+        output_failed = true;
     }
-    Ok(if failed > 0 {
+    if let (Some(path), Some(r)) = (&args.report, report) {
+        let finished = match report_error {
+            Some(e) => Err(e),
+            None => r.finish(&summary).map_err(|e| e.to_string()),
+        };
+        if let Err(e) = finished {
+            let message = format!("cannot write report {}: {e}", path.display());
+            progress.println(&diagnostic(json, "-", "output", &message, "error"));
+            output_failed = true;
+        }
+    }
+    if !args.quiet {
+        if json {
+            eprintln!("{}", serde_json::json!({ "summary": summary }));
+        } else {
+            eprintln!("{}", summary.line());
+        }
+    }
+    Ok(if summary.exit_code != 0 || output_failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The batch's inputs: the command line's, then `--files-from`'s, expanded and filtered.
+fn gather_jobs(args: &IngestArgs) -> anyhow::Result<Vec<Job>> {
+    let filter = Filter::new(&args.include, &args.exclude).map_err(anyhow::Error::msg)?;
+    let mut inputs = args.inputs.clone();
+    if let Some(list) = &args.files_from {
+        let paths = if list.as_os_str() == "-" {
+            batch::read_path_list(io::stdin().lock())
+        } else {
+            std::fs::File::open(list).and_then(|f| batch::read_path_list(io::BufReader::new(f)))
+        };
+        inputs.extend(paths.with_context(|| format!("cannot read {}", list.display()))?);
+    }
+    batch::discover_filtered(&inputs, &filter).context("cannot read input")
+}
+
+/// The outputs asked for: stdout JSON Lines when none is; at most one output on stdout; and, for
+/// outputs named after the input (`-o`, `--sqlite`), no two inputs with the same name.
+fn sink_options(args: &IngestArgs, jobs: &[Job]) -> anyhow::Result<SinkOptions> {
+    let mut options = SinkOptions {
+        dir: args.output.clone(),
+        pretty: args.pretty,
+        jsonl: args.jsonl.clone(),
+        entries: args.entries.clone(),
+        sqlite: args.sqlite.clone(),
+    };
+    if options.dir.is_none()
+        && options.jsonl.is_none()
+        && options.entries.is_none()
+        && options.sqlite.is_none()
+    {
+        options.jsonl = Some(PathBuf::from("-"));
+    }
+    let stdout = Path::new("-");
+    if options.jsonl.as_deref() == Some(stdout) && options.entries.as_deref() == Some(stdout) {
+        anyhow::bail!("--jsonl - and --entries - cannot both write to stdout");
+    }
+    if options.sqlite.as_deref() == Some(stdout) {
+        anyhow::bail!("--sqlite needs a file name");
+    }
+    if options.dir.is_some() || options.sqlite.is_some() {
+        let mut seen: HashMap<String, &Path> = HashMap::new();
+        for job in jobs {
+            if let Some(first) = seen.insert(job.key(), &job.path) {
+                if first != job.path {
+                    anyhow::bail!(
+                        "{} and {} would both be stored as {}; pass their common parent folder \
+                         instead, or rename one",
+                        first.display(),
+                        job.path.display(),
+                        job.key()
+                    );
+                }
+            }
+        }
+    }
+    Ok(options)
+}
+
+/// Hands one outcome to the outputs and says what became of the input.
+fn deliver(sinks: &mut Sinks, job: &Job, outcome: batch::Outcome) -> Row {
+    let millis = outcome.millis();
+    let pages = outcome.pages();
+    let mut row = Row {
+        path: job.path.display().to_string(),
+        status: Status::Ok,
+        sha256: outcome.sha256,
+        error: None,
+        warnings: Vec::new(),
+        pages,
+        milliseconds: millis,
+    };
+    let written = match outcome.result {
+        Ok(Output::Document(doc)) => {
+            let written = sinks.write(job, &doc);
+            if written.is_ok() {
+                row.warnings = doc.warnings;
+            }
+            written
+        }
+        Ok(Output::Skipped { .. }) => {
+            row.status = Status::Skipped;
+            sinks.write_stored(job)
+        }
+        Err(e) => {
+            row.status = Status::Failed;
+            let message = e.to_string();
+            let code = e.code();
+            // Best effort: the report and stderr say the same, whatever the database says.
+            let _ = sinks.failure(job, code, &message);
+            row.error = Some(ErrorInfo {
+                code: code.into(),
+                message,
+            });
+            Ok(())
+        }
+    };
+    if let Err(message) = written {
+        let _ = sinks.failure(job, "output", &message);
+        row.status = Status::Failed;
+        row.pages = None;
+        row.error = Some(ErrorInfo {
+            code: "output".into(),
+            message,
+        });
+    }
+    row
+}
+
+/// One diagnostic line: `path: message` (warnings: `path: warning code: message`), or a JSON
+/// object with `--error-format json`.
+fn diagnostic(json: bool, path: &str, code: &str, message: &str, severity: &str) -> String {
+    if json {
+        serde_json::json!({"path": path, "code": code, "message": message, "severity": severity})
+            .to_string()
+    } else if severity == "warning" {
+        format!("{path}: warning {code}: {message}")
+    } else {
+        format!("{path}: {message}")
+    }
 }
 
 fn validate_files(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
@@ -237,8 +466,13 @@ fn validate_text(text: &str) -> Vec<String> {
     problems
 }
 
-fn print_schema() -> anyhow::Result<ExitCode> {
+fn print_schema(kind: SchemaKind) -> anyhow::Result<ExitCode> {
+    let schema = match kind {
+        SchemaKind::Document => validate::SCHEMA,
+        SchemaKind::Entry => sinks::entries::SCHEMA,
+        SchemaKind::Report => report::SCHEMA,
+    };
     let mut out = io::stdout().lock();
-    out.write_all(validate::SCHEMA.as_bytes())?;
+    out.write_all(schema.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,335 @@
+//! Sinks: where a batch's documents go. Takes documents (and failures) in input order, one at a
+//! time, and gives any combination of
+//!
+//! - `-o DIR`: one `<name>.json` per input, mirroring its relative path, written atomically;
+//! - `--jsonl FILE|-`: one document per line;
+//! - `--entries FILE|-`: one flattened entry per line ([`entries`]);
+//! - `--sqlite FILE.db`: a normalised database ([`sqlite`]).
+//!
+//! Nothing is kept per input: each document is written and dropped. The line outputs go to a
+//! temporary file beside the target (`.<name>.partial`) that is renamed over the target only when
+//! the batch ends, so a killed run leaves the previous file untouched and the next run, which
+//! rewrites the temporary file from the start, ends with exactly what an uninterrupted run writes.
+//! `-` (stdout) cannot be rewound: there, an interrupted run leaves what it wrote.
+//!
+//! For `--skip-unchanged`, [`SkipIndex`] says whether the outputs already hold an input's content
+//! (every one of `-o` and `--sqlite` that is in use must hold it), and a skipped input's stored
+//! document is read back ([`Sinks::write_stored`]) so the line outputs stay complete.
+
+pub mod entries;
+pub mod sqlite;
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Stdout, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::batch::Job;
+use crate::emit;
+use crate::model::Document;
+
+/// The temporary name beside `path` that a file is written under before it is renamed to `path`.
+/// It is the same in every run, so a run that was killed leaves nothing a later run does not
+/// overwrite.
+pub fn partial_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    path.with_file_name(format!(".{name}.partial"))
+}
+
+/// Where a line output goes.
+enum LinesTarget {
+    Stdout(BufWriter<Stdout>),
+    File {
+        out: BufWriter<File>,
+        tmp: PathBuf,
+        path: PathBuf,
+    },
+}
+
+/// A JSON Lines output: stdout, or a file replaced atomically at the end.
+pub struct LinesOut {
+    target: LinesTarget,
+}
+
+impl LinesOut {
+    /// Opens `spec`: `-` for stdout, else a file path (its folder must exist).
+    pub fn open(spec: &Path) -> io::Result<LinesOut> {
+        let target = if spec == Path::new("-") {
+            LinesTarget::Stdout(BufWriter::new(io::stdout()))
+        } else {
+            let tmp = partial_path(spec);
+            let file = File::create(&tmp)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", spec.display())))?;
+            LinesTarget::File {
+                out: BufWriter::new(file),
+                tmp,
+                path: spec.to_path_buf(),
+            }
+        };
+        Ok(LinesOut { target })
+    }
+
+    /// Writes one line (a newline is added).
+    pub fn line(&mut self, text: &str) -> io::Result<()> {
+        let out: &mut dyn Write = match &mut self.target {
+            LinesTarget::Stdout(w) => w,
+            LinesTarget::File { out, .. } => out,
+        };
+        out.write_all(text.as_bytes())?;
+        out.write_all(b"\n")
+    }
+
+    /// Flushes, and for a file syncs it and renames it over the target.
+    pub fn finish(self) -> io::Result<()> {
+        match self.target {
+            LinesTarget::Stdout(mut w) => w.flush(),
+            LinesTarget::File { out, tmp, path } => {
+                let file = out.into_inner().map_err(|e| e.into_error())?;
+                file.sync_all()?;
+                fs::rename(&tmp, &path)
+            }
+        }
+    }
+}
+
+/// Which outputs a batch writes.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `-o DIR`.
+    pub dir: Option<PathBuf>,
+    /// Indent the files of `-o DIR`.
+    pub pretty: bool,
+    /// `--jsonl FILE|-`.
+    pub jsonl: Option<PathBuf>,
+    /// `--entries FILE|-`.
+    pub entries: Option<PathBuf>,
+    /// `--sqlite FILE.db`.
+    pub sqlite: Option<PathBuf>,
+}
+
+/// The open outputs of a batch.
+pub struct Sinks {
+    dir: Option<PathBuf>,
+    pretty: bool,
+    jsonl: Option<LinesOut>,
+    entries: Option<LinesOut>,
+    db: Option<sqlite::SqliteSink>,
+}
+
+impl Sinks {
+    /// Opens every output: creates the output folder (removing temporary files a killed run left
+    /// there), the line outputs' temporary files, and the database.
+    pub fn open(options: &Options) -> Result<Sinks, String> {
+        if let Some(dir) = &options.dir {
+            fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create output directory {}: {e}", dir.display()))?;
+            remove_stale_temps(dir)
+                .map_err(|e| format!("cannot clean output directory {}: {e}", dir.display()))?;
+        }
+        let db = options
+            .sqlite
+            .as_deref()
+            .map(|p| {
+                sqlite::SqliteSink::open(p).map_err(|e| format!("cannot open {}: {e}", p.display()))
+            })
+            .transpose()?;
+        let lines = |spec: &Option<PathBuf>| {
+            spec.as_deref()
+                .map(|p| LinesOut::open(p).map_err(|e| format!("cannot create {e}")))
+                .transpose()
+        };
+        Ok(Sinks {
+            dir: options.dir.clone(),
+            pretty: options.pretty,
+            jsonl: lines(&options.jsonl)?,
+            entries: lines(&options.entries)?,
+            db,
+        })
+    }
+
+    /// What `--skip-unchanged` compares against. Errors when no output can tell (only line
+    /// outputs, which are rewritten by every run).
+    pub fn skip_index(&self) -> Result<SkipIndex, String> {
+        if self.dir.is_none() && self.db.is_none() {
+            return Err(
+                "--skip-unchanged needs -o DIR or --sqlite FILE.db to know what is done".into(),
+            );
+        }
+        Ok(SkipIndex {
+            dir: self.dir.clone(),
+            db: self.db.as_ref().map(|db| db.known()).transpose()?,
+        })
+    }
+
+    /// Writes `doc` to every output. The first output that fails ends the attempt; its reason is
+    /// returned.
+    pub fn write(&mut self, job: &Job, doc: &Document) -> Result<(), String> {
+        let key = job.key();
+        if let Some(dir) = &self.dir {
+            let path = emit::output_path(dir, &job.relative);
+            let json = emit::to_json(doc, self.pretty);
+            emit::write_atomic(&path, json.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        if let Some(db) = &mut self.db {
+            db.write(&key, doc)?;
+        }
+        self.write_lines(&key, doc)
+    }
+
+    fn write_lines(&mut self, key: &str, doc: &Document) -> Result<(), String> {
+        if let Some(out) = &mut self.jsonl {
+            out.line(&emit::to_json(doc, false))
+                .map_err(|e| format!("cannot write JSON Lines: {e}"))?;
+        }
+        if let Some(out) = &mut self.entries {
+            for entry in entries::flatten(key, doc) {
+                let line = entries::to_line(&entry)?;
+                out.line(&line)
+                    .map_err(|e| format!("cannot write entries: {e}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// For a skipped input: copies its stored document (from `-o DIR`, else the database) into
+    /// the line outputs, so they hold every input as an uninterrupted run would.
+    pub fn write_stored(&mut self, job: &Job) -> Result<(), String> {
+        if self.jsonl.is_none() && self.entries.is_none() {
+            return Ok(());
+        }
+        let key = job.key();
+        let doc = if let Some(dir) = &self.dir {
+            let path = emit::output_path(dir, &job.relative);
+            let text = fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read stored {}: {e}", path.display()))?;
+            serde_json::from_str::<Document>(&text)
+                .map_err(|e| format!("cannot read stored {}: {e}", path.display()))?
+        } else if let Some(db) = &self.db {
+            db.stored(&key)?
+                .ok_or_else(|| format!("database has no document for {key}"))?
+        } else {
+            return Err("nothing to read a skipped document from".into());
+        };
+        self.write_lines(&key, &doc)
+    }
+
+    /// Records a failed input (in the database; files record nothing).
+    pub fn failure(&mut self, job: &Job, code: &str, message: &str) -> Result<(), String> {
+        match &mut self.db {
+            Some(db) => db.failure(&job.key(), code, message),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the batch: renames the line outputs into place and closes the database.
+    pub fn finish(self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        for (what, out) in [("JSON Lines", self.jsonl), ("entries", self.entries)] {
+            if let Some(Err(e)) = out.map(LinesOut::finish) {
+                problems.push(format!("cannot finish {what} output: {e}"));
+            }
+        }
+        if let Some(Err(e)) = self.db.map(sqlite::SqliteSink::finish) {
+            problems.push(e);
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+/// What the outputs already hold, for `--skip-unchanged`. Shared by the worker threads.
+#[derive(Debug, Default)]
+pub struct SkipIndex {
+    dir: Option<PathBuf>,
+    db: Option<HashMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+struct StoredHead {
+    source: StoredSource,
+}
+
+#[derive(Deserialize)]
+struct StoredSource {
+    sha256: String,
+}
+
+impl SkipIndex {
+    /// Whether every skip-aware output (`-o`, `--sqlite`) holds a document of this content for this
+    /// input.
+    pub fn is_done(&self, job: &Job, sha256: &str) -> bool {
+        if let Some(dir) = &self.dir {
+            let path = emit::output_path(dir, &job.relative);
+            let stored = fs::read(&path)
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<StoredHead>(&bytes).ok());
+            if stored.is_none_or(|s| s.source.sha256 != sha256) {
+                return false;
+            }
+        }
+        if let Some(db) = &self.db {
+            if db.get(&job.key()).is_none_or(|s| s != sha256) {
+                return false;
+            }
+        }
+        self.dir.is_some() || self.db.is_some()
+    }
+}
+
+/// Removes the temporary files `emit::write_atomic` leaves when a run is killed between creating
+/// and renaming one (`.<name>.tmp-<pid>`): a resumed run must end with exactly the files of an
+/// uninterrupted one.
+fn remove_stale_temps(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() {
+            remove_stale_temps(&path)?;
+        } else if kind.is_file() && is_stale_temp(&entry.file_name().to_string_lossy()) {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+fn is_stale_temp(name: &str) -> bool {
+    name.starts_with('.')
+        && name
+            .rsplit_once(".tmp-")
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_temps_are_recognised() {
+        assert!(is_stale_temp(".a.json.tmp-1234"));
+        assert!(!is_stale_temp("a.json"));
+        assert!(!is_stale_temp(".a.json.tmp-"));
+        assert!(!is_stale_temp("a.json.tmp-12"));
+    }
+
+    #[test]
+    fn line_outputs_appear_only_when_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("docs.jsonl");
+        let mut out = LinesOut::open(&path).unwrap();
+        out.line("{}").unwrap();
+        assert!(!path.exists());
+        out.finish().unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}\n");
+        assert!(!partial_path(&path).exists());
+    }
+}
