@@ -394,7 +394,16 @@ mod tests {
 
     #[test]
     fn page_numbers() {
-        for t in ["3", "- 3 -", "第 3 页", "3 / 10", "Page 3", "iv", "— 3 —", "－ ３ －"] {
+        for t in [
+            "3",
+            "- 3 -",
+            "第 3 页",
+            "3 / 10",
+            "Page 3",
+            "iv",
+            "— 3 —",
+            "－ ３ －",
+        ] {
             assert!(is_page_number(t), "{t}");
         }
         for t in ["一、政策法规", "数据治理", "2021 年 第 13 期"] {

@@ -5,15 +5,29 @@ use serde_json::Value;
 use crate::util::{bulletin, fixtures};
 
 fn utf8_fixture() -> String {
-    fixtures().join("2021-13/2021-13.utf8.txt").to_string_lossy().into_owned()
+    fixtures()
+        .join("2021-13/2021-13.utf8.txt")
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
 fn ingest_writes_one_document_per_input() {
     let out = tempfile::tempdir().unwrap();
     let gb = fixtures().join("2021-13/2021-13.gb18030.txt");
-    let o = bulletin(&["ingest", "-o", out.path().to_str().unwrap(), &utf8_fixture(), gb.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = bulletin(&[
+        "ingest",
+        "-o",
+        out.path().to_str().unwrap(),
+        &utf8_fixture(),
+        gb.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     for stem in ["2021-13.utf8", "2021-13.gb18030"] {
         let text = std::fs::read_to_string(out.path().join(format!("{stem}.json"))).unwrap();
         let doc: Value = serde_json::from_str(&text).unwrap();
@@ -54,8 +68,14 @@ fn a_bad_file_is_reported_and_the_good_ones_still_written() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains(&format!("{}: not a text file", bad.display())), "{stderr}");
-    assert!(stderr.contains(&format!("{}: empty file", empty.display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: not a text file", bad.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{}: empty file", empty.display())),
+        "{stderr}"
+    );
     assert!(out.join("2021-13.utf8.json").exists());
     assert!(!out.join("broken.json").exists());
     // Nothing half-written is left behind.
@@ -70,8 +90,14 @@ fn a_bad_file_is_reported_and_the_good_ones_still_written() {
 fn usage_errors_exit_2() {
     assert_eq!(bulletin(&["ingest"]).status.code(), Some(2));
     assert_eq!(bulletin(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(bulletin(&["ingest", "--no-such-flag", "x"]).status.code(), Some(2));
-    assert_eq!(bulletin(&["ingest", "/no/such/file.pdf"]).status.code(), Some(2));
+    assert_eq!(
+        bulletin(&["ingest", "--no-such-flag", "x"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        bulletin(&["ingest", "/no/such/file.pdf"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -79,7 +105,13 @@ fn help_explains_exit_codes_and_outputs() {
     let o = bulletin(&["ingest", "--help"]);
     assert_eq!(o.status.code(), Some(0));
     let help = String::from_utf8_lossy(&o.stdout);
-    for needle in ["Exit codes", "JSON Lines", "--output", "--password", "--encoding"] {
+    for needle in [
+        "Exit codes",
+        "JSON Lines",
+        "--output",
+        "--password",
+        "--encoding",
+    ] {
         assert!(help.contains(needle), "--help lacks {needle}");
     }
 }
@@ -89,7 +121,10 @@ fn schema_command_prints_the_schema() {
     let o = bulletin(&["schema"]);
     assert_eq!(o.status.code(), Some(0));
     let schema: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
 }
 
 #[test]
@@ -99,7 +134,12 @@ fn validate_accepts_output_and_rejects_a_broken_document() {
     let o = bulletin(&["ingest", "-o", out.to_str().unwrap(), &utf8_fixture()]);
     assert_eq!(o.status.code(), Some(0));
     let good = out.join("2021-13.utf8.json");
-    assert_eq!(bulletin(&["validate", good.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        bulletin(&["validate", good.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
 
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&good).unwrap()).unwrap();
     doc["bulletin"]["date"] = Value::String("2021-13-45".into());
@@ -117,7 +157,12 @@ fn validate_accepts_output_and_rejects_a_broken_document() {
 
     let not_json = dir.path().join("nope.json");
     std::fs::write(&not_json, "{ not json").unwrap();
-    assert_eq!(bulletin(&["validate", not_json.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        bulletin(&["validate", not_json.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -125,7 +170,14 @@ fn pretty_output_is_indented_and_equal() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     bulletin(&["ingest", "-q", "-o", a.to_str().unwrap(), &utf8_fixture()]);
-    bulletin(&["ingest", "-q", "--pretty", "-o", b.to_str().unwrap(), &utf8_fixture()]);
+    bulletin(&[
+        "ingest",
+        "-q",
+        "--pretty",
+        "-o",
+        b.to_str().unwrap(),
+        &utf8_fixture(),
+    ]);
     let plain = std::fs::read_to_string(a.join("2021-13.utf8.json")).unwrap();
     let pretty = std::fs::read_to_string(b.join("2021-13.utf8.json")).unwrap();
     assert!(pretty.lines().count() > 100 && plain.lines().count() == 1);

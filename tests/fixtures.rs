@@ -14,38 +14,93 @@ fn compare(expected: &Value, actual: &Value) -> Vec<String> {
         }
     };
     for f in ["title", "year", "issue", "date", "publisher"] {
-        eq(&mut misses, format!("bulletin.{f}"), &expected["bulletin"][f], &actual["bulletin"][f]);
+        eq(
+            &mut misses,
+            format!("bulletin.{f}"),
+            &expected["bulletin"][f],
+            &actual["bulletin"][f],
+        );
     }
     for f in ["file", "format", "pages", "sha256", "bytes"] {
-        eq(&mut misses, format!("source.{f}"), &expected["source"][f], &actual["source"][f]);
+        eq(
+            &mut misses,
+            format!("source.{f}"),
+            &expected["source"][f],
+            &actual["source"][f],
+        );
     }
-    eq(&mut misses, "schema_version".into(), &expected["schema_version"], &actual["schema_version"]);
+    eq(
+        &mut misses,
+        "schema_version".into(),
+        &expected["schema_version"],
+        &actual["schema_version"],
+    );
     eq(&mut misses, "toc".into(), &expected["toc"], &actual["toc"]);
-    eq(&mut misses, "colophon".into(), &expected["colophon"], &actual["colophon"]);
-    eq(&mut misses, "warnings".into(), &expected["warnings"], &actual["warnings"]);
+    eq(
+        &mut misses,
+        "colophon".into(),
+        &expected["colophon"],
+        &actual["colophon"],
+    );
+    eq(
+        &mut misses,
+        "warnings".into(),
+        &expected["warnings"],
+        &actual["warnings"],
+    );
     let empty = Vec::new();
     let es = expected["sections"].as_array().unwrap_or(&empty);
     let acts = actual["sections"].as_array().unwrap_or(&empty);
     if es.len() != acts.len() {
-        misses.push(format!("sections: expected {} got {}", es.len(), acts.len()));
+        misses.push(format!(
+            "sections: expected {} got {}",
+            es.len(),
+            acts.len()
+        ));
     }
     for (s, a) in es.iter().zip(acts) {
         for f in ["ordinal", "label", "title", "page"] {
-            eq(&mut misses, format!("section {}.{f}", s["ordinal"]), &s[f], &a[f]);
+            eq(
+                &mut misses,
+                format!("section {}.{f}", s["ordinal"]),
+                &s[f],
+                &a[f],
+            );
         }
         let ee = s["entries"].as_array().unwrap_or(&empty);
         let ae = a["entries"].as_array().unwrap_or(&empty);
         if ee.len() != ae.len() {
-            misses.push(format!("section {} entries: expected {} got {}", s["ordinal"], ee.len(), ae.len()));
+            misses.push(format!(
+                "section {} entries: expected {} got {}",
+                s["ordinal"],
+                ee.len(),
+                ae.len()
+            ));
         }
         for (e, a) in ee.iter().zip(ae) {
             let id = e["id"].as_str().unwrap_or("?").to_string();
-            for f in ["id", "ordinal", "label", "title", "date", "dates", "links", "documents", "pages"] {
+            for f in [
+                "id",
+                "ordinal",
+                "label",
+                "title",
+                "date",
+                "dates",
+                "links",
+                "documents",
+                "pages",
+            ] {
                 eq(&mut misses, format!("{id}.{f}"), &e[f], &a[f]);
             }
-            let r = similarity(e["text"].as_str().unwrap_or(""), a["text"].as_str().unwrap_or(""));
+            let r = similarity(
+                e["text"].as_str().unwrap_or(""),
+                a["text"].as_str().unwrap_or(""),
+            );
             if r < 0.99 {
-                misses.push(format!("{id}.text: similarity {r:.3}\n  expected {}\n  got      {}", e["text"], a["text"]));
+                misses.push(format!(
+                    "{id}.text: similarity {r:.3}\n  expected {}\n  got      {}",
+                    e["text"], a["text"]
+                ));
             }
         }
     }
@@ -55,7 +110,9 @@ fn compare(expected: &Value, actual: &Value) -> Vec<String> {
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::String(x), Value::String(y)) => norm(x) == norm(y),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
@@ -78,7 +135,8 @@ fn every_fixture_matches_its_expectation() {
         let name = path.to_string_lossy().into_owned();
         if let Some(input) = name.strip_suffix(".expected.json") {
             checked += 1;
-            let expected: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let expected: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             match run(Path::new(input)) {
                 Ok(actual) => {
                     let misses = compare(&expected, &actual);
@@ -93,7 +151,9 @@ fn every_fixture_matches_its_expectation() {
             let wanted = std::fs::read_to_string(&path).unwrap();
             let head = wanted.split(" (").next().unwrap_or("").trim().to_string();
             match run(Path::new(input)) {
-                Ok(_) => failures.push(format!("{input}: expected error \"{head}\", got a document")),
+                Ok(_) => failures.push(format!(
+                    "{input}: expected error \"{head}\", got a document"
+                )),
                 Err(e) if !e.starts_with(&head) => {
                     failures.push(format!("{input}: expected error \"{head}…\", got \"{e}\""))
                 }
@@ -101,8 +161,17 @@ fn every_fixture_matches_its_expectation() {
             }
         }
     }
-    assert!(checked >= 2, "no fixtures found under {}", fixtures().display());
-    assert!(failures.is_empty(), "{} of {checked} fixtures differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        checked >= 2,
+        "no fixtures found under {}",
+        fixtures().display()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} fixtures differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
