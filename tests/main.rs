@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per concern.
 
+mod batch;
 mod cli;
 mod fixtures;
 mod util;
