@@ -30,42 +30,40 @@ pub(crate) struct Loaded {
     pub(crate) encrypted: Option<String>,
 }
 
+const MAX_NESTING: usize = 2000;
+
 const TRUNCATED: &str = "file ends without trailer, xref or %%EOF: truncated?";
 
 fn find(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Deepest run of nested `[` / `<<` that lopdf's recursive parser would meet; counted outside
-/// strings and streams would be exact, but a simple count that resets on `]`/`>>` catches the
-/// hostile cases (20,000 nested arrays) at a fraction of the cost.
+/// Deepest nesting of `[` outside stream data. lopdf limits its own recursion, but the check is
+/// cheap and keeps a parser change from turning 20,000 nested arrays into a stack overflow, which
+/// would abort the process rather than return an error.
 fn max_nesting(bytes: &[u8]) -> usize {
     let mut depth = 0usize;
     let mut max = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'[' => depth += 1,
-            b']' => depth = depth.saturating_sub(1),
-            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+            b'[' => {
                 depth += 1;
-                i += 1;
+                max = max.max(depth);
             }
-            b'>' if bytes.get(i + 1) == Some(&b'>') => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
+            b']' => depth = depth.saturating_sub(1),
             b's' if bytes[i..].starts_with(b"stream") => {
-                // Binary stream data is not syntax: restart counting after it.
-                if let Some(end) = bytes[i..].windows(9).position(|w| w == b"endstream") {
-                    i += end + 9;
-                    depth = 0;
-                    continue;
+                // Binary stream data is not syntax: skip it.
+                match bytes[i..].windows(9).position(|w| w == b"endstream") {
+                    Some(end) => {
+                        i += end + 9;
+                        continue;
+                    }
+                    None => break,
                 }
             }
             _ => {}
         }
-        max = max.max(depth);
         i += 1;
     }
     max
@@ -73,7 +71,10 @@ fn max_nesting(bytes: &[u8]) -> usize {
 
 /// Describes the encryption of a file from its trailer's `/Encrypt` dictionary.
 fn describe_encryption(doc: &Document) -> (String, bool) {
-    let Ok(enc) = doc.get_encrypted() else { return ("encrypted".into(), true) };
+    let enc = match doc.trailer.get(b"Encrypt").map(|o| deref(doc, o)) {
+        Ok(Object::Dictionary(d)) => d,
+        _ => return ("encrypted".into(), true),
+    };
     let get = |k: &[u8]| enc.get(k).ok().map(|o| deref(doc, o));
     let filter = match get(b"Filter") {
         Some(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
@@ -122,12 +123,15 @@ pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
     if !find(head, b"%PDF-") {
         return Err(Error::NotPdf("no %PDF- header in the first 1024 bytes".into()));
     }
-    let tail = &bytes[bytes.len().saturating_sub(8192)..];
-    if !(find(tail, b"%%EOF") || find(tail, b"startxref") || find(tail, b"trailer")) {
-        return Err(Error::Damaged(TRUNCATED.into()));
+    if max_nesting(bytes) > MAX_NESTING {
+        return Err(Error::Damaged(format!("arrays nested more than {MAX_NESTING} levels deep")));
     }
-    if max_nesting(bytes) > 1000 {
-        return Err(Error::Damaged("excessively deeply nested arrays or dictionaries (over 1000 levels)".into()));
+    let tail = &bytes[bytes.len().saturating_sub(8192)..];
+    let tail_ok = find(tail, b"%%EOF") || find(tail, b"startxref") || find(tail, b"trailer");
+    // A file whose end has none of the closing keywords was cut short, unless they sit earlier
+    // and something was appended.
+    if !tail_ok && !(find(bytes, b"startxref") || find(bytes, b"trailer")) {
+        return Err(Error::Damaged(TRUNCATED.into()));
     }
     let lo = lopdf::LoadOptions {
         password: options.password.clone(),
@@ -149,7 +153,13 @@ pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
     };
     let mut warnings = Vec::new();
     let mut encrypted = None;
-    if doc.is_encrypted() {
+    if !tail_ok {
+        warnings.push(Warning {
+            code: "trailing_garbage",
+            message: "the file does not end with %%EOF; bytes after the last trailer were ignored".into(),
+        });
+    }
+    if doc.trailer.has(b"Encrypt") {
         let (desc, supported) = describe_encryption(&doc);
         if !supported {
             return Err(Error::UnsupportedEncryption(desc));
@@ -343,7 +353,8 @@ mod tests {
         let mut v = b"%PDF-1.4\n".to_vec();
         v.extend(std::iter::repeat_n(b'[', 5000));
         assert!(max_nesting(&v) >= 5000);
-        assert!(max_nesting(b"<< /A [1 2 [3]] >> stream [[[[[ endstream") <= 3);
+        assert_eq!(max_nesting(b"<< /A [1 2 [3]] >> stream [[[[[ endstream"), 2);
+        assert!(matches!(load(&v, &Options::default()), Err(Error::Damaged(m)) if m.contains("nested")));
     }
 
     #[test]

@@ -16,11 +16,13 @@ pub(crate) struct Budget {
     pub(crate) max_stream: u64,
     pub(crate) max_total: u64,
     used: Cell<u64>,
+    /// Flate streams that did not inflate at all (garbage, e.g. from a wrong decryption key).
+    pub(crate) broken_flate: Cell<u32>,
 }
 
 impl Budget {
     pub(crate) fn new(max_stream: u64, max_total: u64) -> Self {
-        Budget { max_stream, max_total, used: Cell::new(0) }
+        Budget { max_stream, max_total, used: Cell::new(0), broken_flate: Cell::new(0) }
     }
 
     fn charge(&self, n: u64) -> Result<(), Error> {
@@ -82,6 +84,9 @@ pub(crate) fn decode(
         let out = match *f {
             b"FlateDecode" | b"Fl" => {
                 let raw = inflate(input, cap)?;
+                if raw.is_empty() && input.len() > 8 {
+                    budget.broken_flate.set(budget.broken_flate.get() + 1);
+                }
                 predict(raw, parm)
             }
             b"LZWDecode" | b"LZW" => {

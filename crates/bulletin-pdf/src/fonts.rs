@@ -54,21 +54,22 @@ struct Widths {
 }
 
 impl Widths {
-    fn get(&self, code: u32) -> f32 {
+    /// The width given for `code` in the font's table, if any.
+    fn explicit(&self, code: u32) -> Option<f32> {
         if let Some(i) = code.checked_sub(self.first)
             && let Some(&w) = self.table.get(i as usize)
         {
-            return w;
+            return Some(w);
         }
-        if !self.ranges.is_empty() {
-            let idx = self.ranges.partition_point(|r| r.0 <= code);
-            if let Some(&(_, hi, w)) = idx.checked_sub(1).and_then(|i| self.ranges.get(i))
-                && code <= hi
-            {
-                return w;
-            }
+        let idx = self.ranges.partition_point(|r| r.0 <= code);
+        match idx.checked_sub(1).and_then(|i| self.ranges.get(i)) {
+            Some(&(_, hi, w)) if code <= hi => Some(w),
+            _ => None,
         }
-        self.default
+    }
+
+    fn get(&self, code: u32) -> f32 {
+        self.explicit(code).unwrap_or(self.default)
     }
 }
 
@@ -493,7 +494,9 @@ impl Font {
         let collection = get_dict(doc, cidfont, b"CIDSystemInfo").and_then(|si| {
             let r = get(doc, si, b"Registry").and_then(string_bytes)?;
             let o = get(doc, si, b"Ordering").and_then(string_bytes)?;
-            Collection::from_registry_ordering(r, o)
+            // The ordering names the character set; some producers put their own name in
+            // /Registry (e.g. "Unidocs") for Adobe-Korea1 CIDs.
+            Collection::from_registry_ordering(r, o).or_else(|| Collection::from_registry_ordering(b"Adobe", o))
         });
 
         let mut widths = Widths { default: get_num(doc, cidfont, b"DW").unwrap_or(1000.0) * 0.001, ..Widths::default() };
@@ -573,24 +576,60 @@ impl Font {
         })
     }
 
-    /// Whether codes are single bytes (Tw applies to byte 32).
-    fn cid_of(&self, bytes: &[u8], code: u32, text: Option<&str>) -> Option<u32> {
+    /// Advance width (per unit font size) of a CID-font code.
+    fn cid_width(&self, bytes: &[u8], code: u32, text: Option<&str>) -> f32 {
         match &self.cids {
-            CidSource::Identity => Some(code),
-            CidSource::Embedded(c) => c.cid(code).or_else(|| {
-                // Embedded CMap extending a predefined one: fall back to the ASCII guess.
-                if bytes.len() == 1 { Some(code) } else { None }
-            }),
+            CidSource::Identity => self.widths.get(code),
+            CidSource::Embedded(c) => match c.cid(code) {
+                Some(cid) => self.widths.get(cid),
+                None => self.ascii_width(text),
+            },
             CidSource::Unknown => {
-                // The four Adobe CJK collections put proportional ASCII at CIDs 1..=95.
-                let c = text?.chars().next()?;
-                if (' '..='~').contains(&c) && text.is_some_and(|t| t.len() == 1) {
-                    Some(c as u32 - 0x1f)
+                if bytes.len() == 1 || text.is_some_and(|t| t.len() == 1) {
+                    self.ascii_width(text)
                 } else {
-                    None
+                    self.widths.default
                 }
             }
         }
+    }
+
+    /// Width of an ASCII character shown through a predefined CMap whose code → CID table is not
+    /// shipped: the Adobe collections keep ASCII at fixed CIDs, proportional at 1..=95 and
+    /// half-width at a collection-specific base, so look both up in `/W`; ASCII is never an
+    /// ideograph's full em wide, so fall back to half an em.
+    fn ascii_width(&self, text: Option<&str>) -> f32 {
+        let Some(c) = text.and_then(|t| t.chars().next()).filter(|c| (' '..='~').contains(c)) else {
+            return self.widths.default;
+        };
+        let c = c as u32;
+        let half_base = match self.collection {
+            Some(Collection::Gb1) => 814,
+            Some(Collection::Cns1) => 13649,
+            Some(Collection::Japan1) => 232,
+            Some(Collection::Korea1) => 8095,
+            None => 0,
+        };
+        let mut candidates = [0u32; 3];
+        let mut n = 0;
+        if half_base > 0 {
+            if c == 0x20 {
+                if self.collection == Some(Collection::Gb1) {
+                    candidates[n] = 7716;
+                    n += 1;
+                }
+                candidates[n] = half_base - 1;
+            } else {
+                candidates[n] = half_base + (c - 0x21);
+            }
+            n += 1;
+        }
+        candidates[n] = c - 0x1f;
+        n += 1;
+        candidates[..n]
+            .iter()
+            .find_map(|&cid| self.widths.explicit(cid))
+            .unwrap_or(0.5)
     }
 
     /// Splits `s` into codes with their widths, and appends each code's text to `texts`
@@ -627,15 +666,7 @@ impl Font {
                 }
             } else {
                 let t = self.cid_text(bytes, code);
-                let cid = self.cid_of(bytes, code, t.as_deref());
-                let w = if self.vertical {
-                    self.vadvance
-                } else {
-                    match cid {
-                        Some(c) => self.widths.get(c),
-                        None => self.widths.default,
-                    }
-                };
+                let w = if self.vertical { self.vadvance } else { self.cid_width(bytes, code, t.as_deref()) };
                 (t, w)
             };
             codes.push(Code { start: i, len, width, word_space: len == 1 && code == 32 });

@@ -216,7 +216,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             has_images: out.has_images,
         });
     }
-    if loaded.encrypted.is_some() && unknown > 20 && unknown > known {
+    if loaded.encrypted.is_some() && ((unknown > 20 && unknown > known) || (budget.broken_flate.get() > 0 && known == 0)) {
         return Err(Error::UnsupportedEncryption(
             "the file decrypts to garbage: its security handler variant is not supported".into(),
         ));
