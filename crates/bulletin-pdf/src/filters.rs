@@ -425,7 +425,7 @@ mod tests {
     #[test]
     fn ascii_filters() {
         assert_eq!(ascii_hex(b"48 65 6C6C6F>"), b"Hello");
-        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo80~>"), b"Hello World");
+        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo7~>"), b"Hello World");
         assert_eq!(run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100).ok(), Some(b"abcxxx".to_vec()));
     }
 }
