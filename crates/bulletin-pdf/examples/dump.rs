@@ -28,17 +28,31 @@ fn main() {
         let el = t.elapsed().as_secs_f64();
         match r {
             Ok(doc) => {
-                let text: String = doc.pages.iter().flat_map(|p| p.lines.iter()).map(|l| l.text.as_str()).collect();
+                let text: String = doc
+                    .pages
+                    .iter()
+                    .flat_map(|p| p.lines.iter())
+                    .map(|l| l.text.as_str())
+                    .collect();
                 let cjk = text.chars().filter(|&c| is_cjk(c)).count();
                 let lines: usize = doc.pages.iter().map(|p| p.lines.len()).sum();
                 let codes: Vec<&str> = doc.warnings.iter().map(|w| w.code).collect();
                 if quiet {
-                    println!("{path}\tok\t{}p\t{lines}l\t{cjk}cjk\t{el:.3}s\t{codes:?}", doc.pages.len());
+                    println!(
+                        "{path}\tok\t{}p\t{lines}l\t{cjk}cjk\t{el:.3}s\t{codes:?}",
+                        doc.pages.len()
+                    );
                 } else {
                     for p in &doc.pages {
-                        println!("--- page {} ({}x{}) images={}", p.number, p.width, p.height, p.has_images);
+                        println!(
+                            "--- page {} ({}x{}) images={}",
+                            p.number, p.width, p.height, p.has_images
+                        );
                         for l in &p.lines {
-                            println!("[{:.1},{:.1} {:.1}] {}", l.bbox.x0, l.bbox.y0, l.font_size, l.text);
+                            println!(
+                                "[{:.1},{:.1} {:.1}] {}",
+                                l.bbox.x0, l.bbox.y0, l.font_size, l.text
+                            );
                         }
                         for k in &p.links {
                             println!("LINK {:?} {}", k.rect, k.uri);

@@ -28,7 +28,13 @@ impl Codespace {
     /// A fixed-width codespace (`len` bytes for every code).
     pub(crate) fn fixed(len: usize) -> Self {
         let len = len.clamp(1, 4);
-        Codespace { ranges: vec![CodeRange { len, lo: [0; 4], hi: [0xff; 4] }] }
+        Codespace {
+            ranges: vec![CodeRange {
+                len,
+                lo: [0; 4],
+                hi: [0xff; 4],
+            }],
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -64,7 +70,10 @@ impl Codespace {
 /// Packs up to four code bytes into one number.
 #[inline]
 pub(crate) fn code_value(bytes: &[u8]) -> u32 {
-    bytes.iter().take(4).fold(0u32, |acc, &b| acc << 8 | u32::from(b))
+    bytes
+        .iter()
+        .take(4)
+        .fold(0u32, |acc, &b| acc << 8 | u32::from(b))
 }
 
 #[derive(Debug, Clone)]
@@ -103,8 +112,12 @@ fn utf16_text(bytes: &[u8]) -> Option<Box<str>> {
     if bytes.len() == 1 {
         return Some(char::from(bytes[0]).to_string().into_boxed_str());
     }
-    let units = bytes.chunks(2).map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)));
-    let s: String = char::decode_utf16(units).map(|r| r.unwrap_or('\u{fffd}')).collect();
+    let units = bytes
+        .chunks(2)
+        .map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)));
+    let s: String = char::decode_utf16(units)
+        .map(|r| r.unwrap_or('\u{fffd}'))
+        .collect();
     Some(s.into_boxed_str())
 }
 
@@ -179,7 +192,11 @@ impl CMap {
                     if !(1..=4).contains(&len) {
                         continue;
                     }
-                    let mut r = CodeRange { len, lo: [0; 4], hi: [0; 4] };
+                    let mut r = CodeRange {
+                        len,
+                        lo: [0; 4],
+                        hi: [0; 4],
+                    };
                     for i in 0..len {
                         r.lo[i] = lo.get(i).copied().unwrap_or(0);
                         r.hi[i] = hi.get(i).copied().unwrap_or(0xff);
@@ -193,8 +210,12 @@ impl CMap {
                     let Tok::Hex(src) = src else { continue };
                     let text = match dst {
                         Tok::Hex(d) => utf16_text(&d),
-                        Tok::Name(n) => crate::encodings::glyph_name_to_unicode(&n).map(String::into_boxed_str),
-                        Tok::Num(n) => char::from_u32(n as u32).map(|c| c.to_string().into_boxed_str()),
+                        Tok::Name(n) => {
+                            crate::encodings::glyph_name_to_unicode(&n).map(String::into_boxed_str)
+                        }
+                        Tok::Num(n) => {
+                            char::from_u32(n as u32).map(|c| c.to_string().into_boxed_str())
+                        }
                         _ => None,
                     };
                     self.max_src_len = self.max_src_len.max(src.len());
@@ -206,7 +227,9 @@ impl CMap {
             b"beginbfrange" => {
                 let mut it = body.into_iter();
                 while let (Some(lo), Some(hi)) = (it.next(), it.next()) {
-                    let (Tok::Hex(lo), Tok::Hex(hi)) = (lo, hi) else { continue };
+                    let (Tok::Hex(lo), Tok::Hex(hi)) = (lo, hi) else {
+                        continue;
+                    };
                     self.max_src_len = self.max_src_len.max(lo.len());
                     let (lo, hi) = (code_value(&lo), code_value(&hi));
                     let dst = match it.next() {
@@ -215,7 +238,10 @@ impl CMap {
                                 vec![u16::from(d[0])]
                             } else {
                                 d.chunks(2)
-                                    .map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)))
+                                    .map(|c| {
+                                        u16::from(c[0]) << 8
+                                            | u16::from(c.get(1).copied().unwrap_or(0))
+                                    })
                                     .collect()
                             };
                             RangeDst::Start(units)
@@ -290,7 +316,10 @@ impl CMap {
 
     /// Whether the CMap maps anything to Unicode.
     pub(crate) fn has_unicode(&self) -> bool {
-        !self.chars.is_empty() || !self.ranges.is_empty() || !self.cid_chars.is_empty() || !self.cid_ranges.is_empty()
+        !self.chars.is_empty()
+            || !self.ranges.is_empty()
+            || !self.cid_chars.is_empty()
+            || !self.cid_ranges.is_empty()
     }
 
     /// Unicode text of `code` (a ToUnicode lookup).
@@ -314,7 +343,9 @@ impl CMap {
                     let mut u: Vec<u16> = head.to_vec();
                     let v = u32::from(*last) + off;
                     u.push((v & 0xffff) as u16);
-                    let s: String = char::decode_utf16(u).map(|r| r.unwrap_or('\u{fffd}')).collect();
+                    let s: String = char::decode_utf16(u)
+                        .map(|r| r.unwrap_or('\u{fffd}'))
+                        .collect();
                     Some(Cow::Owned(s))
                 }
             };
@@ -385,7 +416,12 @@ pub(crate) fn predefined(name: &[u8]) -> Option<(Predefined, bool)> {
         Predefined::Mb(Mbcs::Gb18030)
     } else if name.starts_with("GB") {
         Predefined::Mb(Mbcs::Gbk)
-    } else if name.contains("B5") || name.starts_with("HKscs") || name.starts_with("HKm") || name.starts_with("HKgccs") || name.starts_with("CNS-EUC") {
+    } else if name.contains("B5")
+        || name.starts_with("HKscs")
+        || name.starts_with("HKm")
+        || name.starts_with("HKgccs")
+        || name.starts_with("CNS-EUC")
+    {
         Predefined::Mb(Mbcs::Big5)
     } else if name.contains("RKSJ") {
         Predefined::Mb(Mbcs::ShiftJis)
@@ -395,7 +431,11 @@ pub(crate) fn predefined(name: &[u8]) -> Option<(Predefined, bool)> {
         Predefined::Mb(Mbcs::Ksc)
     } else if name.starts_with("EUC") {
         Predefined::Mb(Mbcs::EucJp)
-    } else if matches!(name, "H" | "V") || name.starts_with("Ext-") || name.starts_with("Add-") || name.starts_with("NWP-") {
+    } else if matches!(name, "H" | "V")
+        || name.starts_with("Ext-")
+        || name.starts_with("Add-")
+        || name.starts_with("NWP-")
+    {
         Predefined::Mb(Mbcs::Jis)
     } else {
         return None;
@@ -433,7 +473,11 @@ impl Predefined {
                 }
                 Mbcs::Gb18030 => {
                     if b0 > 0x80 && b0 < 0xff {
-                        if b.get(1).is_some_and(|c| c.is_ascii_digit()) { 4 } else { 2 }
+                        if b.get(1).is_some_and(|c| c.is_ascii_digit()) {
+                            4
+                        } else {
+                            2
+                        }
                     } else {
                         1
                     }
@@ -465,8 +509,12 @@ impl Predefined {
         match self {
             Predefined::Identity => None,
             Predefined::Ucs2 | Predefined::Utf16 => {
-                let units = code.chunks(2).map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)));
-                char::decode_utf16(units).collect::<Result<String, _>>().ok()
+                let units = code
+                    .chunks(2)
+                    .map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)));
+                char::decode_utf16(units)
+                    .collect::<Result<String, _>>()
+                    .ok()
             }
             Predefined::Utf32 => char::from_u32(code_value(code)).map(String::from),
             Predefined::Utf8 => std::str::from_utf8(code).ok().map(str::to_owned),
@@ -494,11 +542,16 @@ impl Predefined {
                         for (i, &b) in code.iter().take(n).enumerate() {
                             buf[i] = b | 0x80;
                         }
-                        let enc = if m == Mbcs::Jis { encoding_rs::EUC_JP } else { encoding_rs::EUC_KR };
+                        let enc = if m == Mbcs::Jis {
+                            encoding_rs::EUC_JP
+                        } else {
+                            encoding_rs::EUC_KR
+                        };
                         (enc, &buf[..n])
                     }
                 };
-                enc.decode_without_bom_handling_and_without_replacement(bytes).map(|c| c.into_owned())
+                enc.decode_without_bom_handling_and_without_replacement(bytes)
+                    .map(|c| c.into_owned())
             }
         }
     }
@@ -572,14 +625,37 @@ endcmap";
         assert_eq!(ucs, Some(Predefined::Ucs2));
         assert_eq!(Predefined::Ucs2.decode(b"\x4e\x2d").as_deref(), Some("中"));
         assert_eq!(Predefined::Utf16.code_len(b"\xd8\x40\xdc\x00"), 4);
-        assert_eq!(Predefined::Utf16.decode(b"\xd8\x40\xdc\x00").as_deref(), Some("\u{20000}"));
+        assert_eq!(
+            Predefined::Utf16.decode(b"\xd8\x40\xdc\x00").as_deref(),
+            Some("\u{20000}")
+        );
         let sj = predefined(b"90ms-RKSJ-H").map(|x| x.0);
         assert_eq!(sj, Some(Predefined::Mb(Mbcs::ShiftJis)));
-        assert_eq!(Predefined::Mb(Mbcs::ShiftJis).decode(b"\x82\xa0").as_deref(), Some("あ"));
-        assert_eq!(predefined(b"ETen-B5-H").map(|x| x.0), Some(Predefined::Mb(Mbcs::Big5)));
-        assert_eq!(Predefined::Mb(Mbcs::Big5).decode(b"\xa4\xa4").as_deref(), Some("中"));
-        assert_eq!(predefined(b"KSCms-UHC-H").map(|x| x.0), Some(Predefined::Mb(Mbcs::EucKr)));
-        assert_eq!(Predefined::Mb(Mbcs::EucKr).decode(b"\xb0\xa1").as_deref(), Some("가"));
-        assert_eq!(predefined(b"Identity-V"), Some((Predefined::Identity, true)));
+        assert_eq!(
+            Predefined::Mb(Mbcs::ShiftJis)
+                .decode(b"\x82\xa0")
+                .as_deref(),
+            Some("あ")
+        );
+        assert_eq!(
+            predefined(b"ETen-B5-H").map(|x| x.0),
+            Some(Predefined::Mb(Mbcs::Big5))
+        );
+        assert_eq!(
+            Predefined::Mb(Mbcs::Big5).decode(b"\xa4\xa4").as_deref(),
+            Some("中")
+        );
+        assert_eq!(
+            predefined(b"KSCms-UHC-H").map(|x| x.0),
+            Some(Predefined::Mb(Mbcs::EucKr))
+        );
+        assert_eq!(
+            Predefined::Mb(Mbcs::EucKr).decode(b"\xb0\xa1").as_deref(),
+            Some("가")
+        );
+        assert_eq!(
+            predefined(b"Identity-V"),
+            Some((Predefined::Identity, true))
+        );
     }
 }

@@ -159,7 +159,9 @@ fn obj_num(o: &Object) -> Option<f32> {
 
 /// Reads a `[a b c d e f]` matrix object.
 pub(crate) fn matrix_of(doc: &Document, o: Option<&Object>) -> Option<Matrix> {
-    let Object::Array(a) = deref(doc, o?) else { return None };
+    let Object::Array(a) = deref(doc, o?) else {
+        return None;
+    };
     if a.len() != 6 {
         return None;
     }
@@ -194,17 +196,40 @@ impl<'a> Interp<'a> {
     }
 
     /// Runs `content` with `resources` under the initial matrix `ctm`.
-    pub(crate) fn run(&mut self, content: &[u8], resources: Option<&'a Dictionary>, ctm: Matrix) -> Result<(), Error> {
-        let gs = GState { ctm, font: None, size: 0.0, tc: 0.0, tw: 0.0, th: 1.0, tl: 0.0, rise: 0.0 };
+    pub(crate) fn run(
+        &mut self,
+        content: &[u8],
+        resources: Option<&'a Dictionary>,
+        ctm: Matrix,
+    ) -> Result<(), Error> {
+        let gs = GState {
+            ctm,
+            font: None,
+            size: 0.0,
+            tc: 0.0,
+            tw: 0.0,
+            th: 1.0,
+            tl: 0.0,
+            rise: 0.0,
+        };
         self.run_stream(content, resources, gs, 0)
     }
 
-    fn font(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Result<Option<Rc<Font>>, Error> {
+    fn font(
+        &mut self,
+        resources: Option<&'a Dictionary>,
+        name: &[u8],
+    ) -> Result<Option<Rc<Font>>, Error> {
         let doc = self.doc;
-        let Some(fonts) = resources.and_then(|r| r.get(b"Font").ok()).and_then(|o| as_dict(doc, o)) else {
+        let Some(fonts) = resources
+            .and_then(|r| r.get(b"Font").ok())
+            .and_then(|o| as_dict(doc, o))
+        else {
             return Ok(None);
         };
-        let Ok(entry) = fonts.get(name) else { return Ok(None) };
+        let Ok(entry) = fonts.get(name) else {
+            return Ok(None);
+        };
         let key = match entry {
             Object::Reference(id) => (u64::from(id.0) << 16) | u64::from(id.1),
             other => (other as *const Object as u64) | (1 << 63),
@@ -229,7 +254,13 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
-    fn run_stream(&mut self, content: &[u8], resources: Option<&'a Dictionary>, gs0: GState, depth: u32) -> Result<(), Error> {
+    fn run_stream(
+        &mut self,
+        content: &[u8],
+        resources: Option<&'a Dictionary>,
+        gs0: GState,
+        depth: u32,
+    ) -> Result<(), Error> {
         let mut gs = gs0;
         let mut stack: Vec<GState> = Vec::new();
         let mut tm = Matrix::IDENTITY;
@@ -385,11 +416,11 @@ impl<'a> Interp<'a> {
                     self.out.has_images = true;
                     skip_inline_image(&mut lx);
                 }
-                b"Tr" | b"w" | b"J" | b"j" | b"M" | b"d" | b"ri" | b"i" | b"gs" | b"m" | b"l" | b"c" | b"v"
-                | b"y" | b"h" | b"re" | b"S" | b"s" | b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*"
-                | b"n" | b"W" | b"W*" | b"CS" | b"cs" | b"SC" | b"SCN" | b"sc" | b"scn" | b"G" | b"g"
-                | b"RG" | b"rg" | b"K" | b"k" | b"sh" | b"d0" | b"d1" | b"MP" | b"DP" | b"BMC" | b"BDC"
-                | b"EMC" | b"BX" | b"EX" => {}
+                b"Tr" | b"w" | b"J" | b"j" | b"M" | b"d" | b"ri" | b"i" | b"gs" | b"m" | b"l"
+                | b"c" | b"v" | b"y" | b"h" | b"re" | b"S" | b"s" | b"f" | b"F" | b"f*" | b"B"
+                | b"B*" | b"b" | b"b*" | b"n" | b"W" | b"W*" | b"CS" | b"cs" | b"SC" | b"SCN"
+                | b"sc" | b"scn" | b"G" | b"g" | b"RG" | b"rg" | b"K" | b"k" | b"sh" | b"d0"
+                | b"d1" | b"MP" | b"DP" | b"BMC" | b"BDC" | b"EMC" | b"BX" | b"EX" => {}
                 b"ID" | b"EI" => {}
                 _ => known = false,
             }
@@ -403,17 +434,30 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
-    fn do_xobject(&mut self, resources: Option<&'a Dictionary>, name: &[u8], gs: &GState, depth: u32) -> Result<(), Error> {
+    fn do_xobject(
+        &mut self,
+        resources: Option<&'a Dictionary>,
+        name: &[u8],
+        gs: &GState,
+        depth: u32,
+    ) -> Result<(), Error> {
         let doc = self.doc;
-        let Some(xobjs) = resources.and_then(|r| r.get(b"XObject").ok()).and_then(|o| as_dict(doc, o)) else {
+        let Some(xobjs) = resources
+            .and_then(|r| r.get(b"XObject").ok())
+            .and_then(|o| as_dict(doc, o))
+        else {
             return Ok(());
         };
-        let Ok(entry) = xobjs.get(name) else { return Ok(()) };
+        let Ok(entry) = xobjs.get(name) else {
+            return Ok(());
+        };
         let id = match entry {
             Object::Reference(id) => Some(*id),
             _ => None,
         };
-        let Object::Stream(stream) = deref(doc, entry) else { return Ok(()) };
+        let Object::Stream(stream) = deref(doc, entry) else {
+            return Ok(());
+        };
         let subtype = match stream.dict.get(b"Subtype").map(|o| deref(doc, o)) {
             Ok(Object::Name(n)) => n.as_slice(),
             _ => b"",
@@ -432,8 +476,15 @@ impl<'a> Interp<'a> {
         if filters::is_image_codec(doc, stream) {
             return Ok(());
         }
-        let Some(content) = filters::decode(doc, stream, self.budget)? else { return Ok(()) };
-        let form_res = stream.dict.get(b"Resources").ok().and_then(|o| as_dict(doc, o)).or(resources);
+        let Some(content) = filters::decode(doc, stream, self.budget)? else {
+            return Ok(());
+        };
+        let form_res = stream
+            .dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|o| as_dict(doc, o))
+            .or(resources);
         let m = matrix_of(doc, stream.dict.get(b"Matrix").ok()).unwrap_or(Matrix::IDENTITY);
         let mut inner = gs.clone();
         inner.ctm = m.then(&gs.ctm);
@@ -458,18 +509,38 @@ impl<'a> Interp<'a> {
         let scale = (a * d - b * c).abs().sqrt();
         let size = (gs.size.abs() * scale).max(0.0);
         let vertical = font.vertical;
-        let (ux, uy) = if vertical { m.apply_vec(0.0, -1.0) } else { m.apply_vec(1.0, 0.0) };
+        let (ux, uy) = if vertical {
+            m.apply_vec(0.0, -1.0)
+        } else {
+            m.apply_vec(1.0, 0.0)
+        };
         let ulen = (ux * ux + uy * uy).sqrt();
-        let (dx, dy) = if ulen > 0.0 { (ux / ulen, uy / ulen) } else { (1.0, 0.0) };
+        let (dx, dy) = if ulen > 0.0 {
+            (ux / ulen, uy / ulen)
+        } else {
+            (1.0, 0.0)
+        };
         let mut adv = 0.0f32;
         let codes = std::mem::take(&mut self.codes);
         let mut texts = std::mem::take(&mut self.texts);
         for (code, text) in codes.iter().zip(texts.iter_mut()) {
             let w = code.width * gs.size;
             let spacing = gs.tc + if code.word_space { gs.tw } else { 0.0 };
-            let (ox, oy) = if vertical { m.apply(0.0, -adv + gs.rise) } else { m.apply(adv, gs.rise) };
-            let step = if vertical { w + spacing } else { (w + spacing) * gs.th };
-            let glyph_len = if vertical { w * scale } else { w * gs.th * scale };
+            let (ox, oy) = if vertical {
+                m.apply(0.0, -adv + gs.rise)
+            } else {
+                m.apply(adv, gs.rise)
+            };
+            let step = if vertical {
+                w + spacing
+            } else {
+                (w + spacing) * gs.th
+            };
+            let glyph_len = if vertical {
+                w * scale
+            } else {
+                w * gs.th * scale
+            };
             adv += step;
             let t0 = self.out.text.len();
             if let Some(t) = text.take() {
@@ -487,7 +558,9 @@ impl<'a> Interp<'a> {
                 self.out.unmapped += 1;
                 continue;
             }
-            if !(ox.is_finite() && oy.is_finite() && size.is_finite()) || self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+            if !(ox.is_finite() && oy.is_finite() && size.is_finite())
+                || self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE
+            {
                 self.out.text.truncate(t0);
                 continue;
             }
@@ -505,7 +578,11 @@ impl<'a> Interp<'a> {
         }
         self.codes = codes;
         self.texts = texts;
-        *tm = if vertical { Matrix::translate(0.0, -adv).then(tm) } else { Matrix::translate(adv, 0.0).then(tm) };
+        *tm = if vertical {
+            Matrix::translate(0.0, -adv).then(tm)
+        } else {
+            Matrix::translate(adv, 0.0).then(tm)
+        };
     }
 }
 

@@ -121,21 +121,27 @@ fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
 pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
     let head = &bytes[..bytes.len().min(1024)];
     if !find(head, b"%PDF-") {
-        return Err(Error::NotPdf("no %PDF- header in the first 1024 bytes".into()));
+        return Err(Error::NotPdf(
+            "no %PDF- header in the first 1024 bytes".into(),
+        ));
     }
     if max_nesting(bytes) > MAX_NESTING {
-        return Err(Error::Damaged(format!("arrays nested more than {MAX_NESTING} levels deep")));
+        return Err(Error::Damaged(format!(
+            "arrays nested more than {MAX_NESTING} levels deep"
+        )));
     }
     let tail = &bytes[bytes.len().saturating_sub(8192)..];
     let tail_ok = find(tail, b"%%EOF") || find(tail, b"startxref") || find(tail, b"trailer");
     // A file whose end has none of the closing keywords was cut short, unless they sit earlier
     // and something was appended.
-    if !tail_ok && !(find(bytes, b"startxref") || find(bytes, b"trailer")) {
+    if !tail_ok && !find(bytes, b"startxref") && !find(bytes, b"trailer") {
         return Err(Error::Damaged(TRUNCATED.into()));
     }
     let lo = lopdf::LoadOptions {
         password: options.password.clone(),
-        max_decompressed_size: Some(usize::try_from(options.max_stream_bytes).unwrap_or(usize::MAX)),
+        max_decompressed_size: Some(
+            usize::try_from(options.max_stream_bytes).unwrap_or(usize::MAX),
+        ),
         ..lopdf::LoadOptions::default()
     };
     let doc = match Document::load_mem_with_options(bytes, lo) {
@@ -146,17 +152,26 @@ pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
                 .ok()
                 .map(|d| describe_encryption(&d).0)
                 .unwrap_or_else(|| "encrypted".into());
-            return Err(Error::PasswordRequired(format!("{desc} encrypted, the given password does not open it")));
+            return Err(Error::PasswordRequired(format!(
+                "{desc} encrypted, the given password does not open it"
+            )));
         }
-        Err(lopdf::Error::Decompress(e)) => return Err(Error::ResourceLimit(format!("object stream: {e}"))),
-        Err(e) => return Err(Error::Damaged(format!("cannot read the file structure: {e}"))),
+        Err(lopdf::Error::Decompress(e)) => {
+            return Err(Error::ResourceLimit(format!("object stream: {e}")));
+        }
+        Err(e) => {
+            return Err(Error::Damaged(format!(
+                "cannot read the file structure: {e}"
+            )));
+        }
     };
     let mut warnings = Vec::new();
     let mut encrypted = None;
     if !tail_ok {
         warnings.push(Warning {
             code: "trailing_garbage",
-            message: "the file does not end with %%EOF; bytes after the last trailer were ignored".into(),
+            message: "the file does not end with %%EOF; bytes after the last trailer were ignored"
+                .into(),
         });
     }
     if doc.trailer.has(b"Encrypt") {
@@ -165,7 +180,9 @@ pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
             return Err(Error::UnsupportedEncryption(desc));
         }
         if doc.objects.is_empty() || doc.encryption_state.is_none() {
-            return Err(Error::PasswordRequired(format!("{desc} encrypted, user password needed to open")));
+            return Err(Error::PasswordRequired(format!(
+                "{desc} encrypted, user password needed to open"
+            )));
         }
     }
     if let Some(state) = &doc.encryption_state {
@@ -178,7 +195,11 @@ pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
             message: "the cross-reference table did not match the file and was rebuilt".into(),
         });
     }
-    Ok(Loaded { doc, warnings, encrypted })
+    Ok(Loaded {
+        doc,
+        warnings,
+        encrypted,
+    })
 }
 
 /// Whether uncompressed xref entries point somewhere other than `N G obj` (lopdf may have read
@@ -205,7 +226,9 @@ fn xref_offsets_wrong(doc: &Document, bytes: &[u8]) -> bool {
 }
 
 fn rect_of(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
-    let Object::Array(a) = deref(doc, o?) else { return None };
+    let Object::Array(a) = deref(doc, o?) else {
+        return None;
+    };
     if a.len() < 4 {
         return None;
     }
@@ -220,7 +243,12 @@ fn rect_of(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
     if !v.iter().all(|x| x.is_finite()) {
         return None;
     }
-    Some([v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])])
+    Some([
+        v[0].min(v[2]),
+        v[1].min(v[3]),
+        v[0].max(v[2]),
+        v[1].max(v[3]),
+    ])
 }
 
 #[derive(Clone, Copy)]
@@ -232,7 +260,11 @@ struct Inherited<'a> {
 }
 
 /// The document's pages in order, at most `max_pages` (the flag says more were cut).
-pub(crate) fn pages<'a>(doc: &'a Document, max_pages: u32, warnings: &mut Vec<Warning>) -> Result<Vec<PageRef<'a>>, Error> {
+pub(crate) fn pages<'a>(
+    doc: &'a Document,
+    max_pages: u32,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<PageRef<'a>>, Error> {
     let mut out = Vec::new();
     let mut visited: HashSet<ObjectId> = HashSet::new();
     let root = doc
@@ -247,7 +279,12 @@ pub(crate) fn pages<'a>(doc: &'a Document, max_pages: u32, warnings: &mut Vec<Wa
     let mut cut = false;
     let mut loop_seen = false;
     if let Some(root) = root {
-        let inh = Inherited { resources: None, media: None, crop: None, rotate: None };
+        let inh = Inherited {
+            resources: None,
+            media: None,
+            crop: None,
+            rotate: None,
+        };
         let mut stack: Vec<(&Object, Inherited<'_>, u32)> = vec![(root, inh, 0)];
         let mut nodes = 0u32;
         while let Some((node, inh, depth)) = stack.pop() {
@@ -262,7 +299,9 @@ pub(crate) fn pages<'a>(doc: &'a Document, max_pages: u32, warnings: &mut Vec<Wa
                 loop_seen = true;
                 continue;
             }
-            let Object::Dictionary(d) = deref(doc, node) else { continue };
+            let Object::Dictionary(d) = deref(doc, node) else {
+                continue;
+            };
             let res = d.get(b"Resources").ok().and_then(|o| match deref(doc, o) {
                 Object::Dictionary(r) => Some(r),
                 _ => None,
@@ -271,7 +310,11 @@ pub(crate) fn pages<'a>(doc: &'a Document, max_pages: u32, warnings: &mut Vec<Wa
                 resources: res.or(inh.resources),
                 media: rect_of(doc, d.get(b"MediaBox").ok()).or(inh.media),
                 crop: rect_of(doc, d.get(b"CropBox").ok()).or(inh.crop),
-                rotate: d.get(b"Rotate").ok().and_then(|o| deref(doc, o).as_i64().ok()).or(inh.rotate),
+                rotate: d
+                    .get(b"Rotate")
+                    .ok()
+                    .and_then(|o| deref(doc, o).as_i64().ok())
+                    .or(inh.rotate),
             };
             let kids = match d.get(b"Kids").ok().map(|o| deref(doc, o)) {
                 Some(Object::Array(k)) => Some(k),
@@ -312,36 +355,63 @@ pub(crate) fn pages<'a>(doc: &'a Document, max_pages: u32, warnings: &mut Vec<Wa
                     Object::Dictionary(r) => Some(r),
                     _ => None,
                 });
-                let inh = Inherited { resources: res, media: None, crop: None, rotate: None };
+                let inh = Inherited {
+                    resources: res,
+                    media: None,
+                    crop: None,
+                    rotate: None,
+                };
                 out.push(page_ref(d, &inh));
             }
         }
         if !out.is_empty() {
             warnings.push(Warning {
                 code: "page_tree_repaired",
-                message: "the page tree is unreadable; pages were found by scanning the objects".into(),
+                message: "the page tree is unreadable; pages were found by scanning the objects"
+                    .into(),
             });
         }
     }
     if loop_seen {
-        warnings.push(Warning { code: "page_tree_loop", message: "the page tree refers to itself; repeated nodes were skipped".into() });
+        warnings.push(Warning {
+            code: "page_tree_loop",
+            message: "the page tree refers to itself; repeated nodes were skipped".into(),
+        });
     }
     if cut {
-        warnings.push(Warning { code: "page_limit", message: format!("only the first {max_pages} pages were read") });
+        warnings.push(Warning {
+            code: "page_limit",
+            message: format!("only the first {max_pages} pages were read"),
+        });
     }
     Ok(out)
 }
 
 fn page_ref<'a>(d: &'a Dictionary, inh: &Inherited<'a>) -> PageRef<'a> {
-    let media = inh.media.filter(|m| m[2] - m[0] > 1.0 && m[3] - m[1] > 1.0).unwrap_or([0.0, 0.0, 612.0, 792.0]);
+    let media = inh
+        .media
+        .filter(|m| m[2] - m[0] > 1.0 && m[3] - m[1] > 1.0)
+        .unwrap_or([0.0, 0.0, 612.0, 792.0]);
     let crop = inh
         .crop
-        .map(|c| [c[0].max(media[0]), c[1].max(media[1]), c[2].min(media[2]), c[3].min(media[3])])
+        .map(|c| {
+            [
+                c[0].max(media[0]),
+                c[1].max(media[1]),
+                c[2].min(media[2]),
+                c[3].min(media[3]),
+            ]
+        })
         .filter(|c| c[2] - c[0] > 1.0 && c[3] - c[1] > 1.0)
         .unwrap_or(media);
     let rotate = inh.rotate.unwrap_or(0).rem_euclid(360);
     let rotate = ((rotate + 45) / 90 % 4 * 90) as u32;
-    PageRef { dict: d, resources: inh.resources, crop, rotate }
+    PageRef {
+        dict: d,
+        resources: inh.resources,
+        crop,
+        rotate,
+    }
 }
 
 #[cfg(test)]
@@ -354,7 +424,9 @@ mod tests {
         v.extend(std::iter::repeat_n(b'[', 5000));
         assert!(max_nesting(&v) >= 5000);
         assert_eq!(max_nesting(b"<< /A [1 2 [3]] >> stream [[[[[ endstream"), 2);
-        assert!(matches!(load(&v, &Options::default()), Err(Error::Damaged(m)) if m.contains("nested")));
+        assert!(
+            matches!(load(&v, &Options::default()), Err(Error::Damaged(m)) if m.contains("nested"))
+        );
     }
 
     #[test]

@@ -22,7 +22,12 @@ pub(crate) struct Budget {
 
 impl Budget {
     pub(crate) fn new(max_stream: u64, max_total: u64) -> Self {
-        Budget { max_stream, max_total, used: Cell::new(0), broken_flate: Cell::new(0) }
+        Budget {
+            max_stream,
+            max_total,
+            used: Cell::new(0),
+            broken_flate: Cell::new(0),
+        }
     }
 
     fn charge(&self, n: u64) -> Result<(), Error> {
@@ -146,8 +151,9 @@ fn too_big(cap: u64) -> Error {
 /// Inflates zlib (or, failing the header, raw deflate) data with an output cap. Damage after some
 /// output (bad Adler-32, truncation) keeps the output so far, as viewers do.
 pub(crate) fn inflate(input: &[u8], cap: u64) -> Result<Vec<u8>, Error> {
-    let zlib_header =
-        input.len() >= 2 && input[0] & 0x0f == 8 && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
+    let zlib_header = input.len() >= 2
+        && input[0] & 0x0f == 8
+        && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
     let out = inflate_with(input, zlib_header, cap)?;
     if out.is_empty() && zlib_header {
         // Some writers put a zlib header in front of raw deflate data with a bad checksum flag.
@@ -169,7 +175,9 @@ fn inflate_with(input: &[u8], zlib: bool, cap: u64) -> Result<Vec<u8>, Error> {
             out.reserve(grow);
         }
         let consumed = d.total_in() as usize;
-        let Some(rest) = input.get(consumed..) else { break };
+        let Some(rest) = input.get(consumed..) else {
+            break;
+        };
         let before_out = d.total_out();
         match d.decompress_vec(rest, &mut out, FlushDecompress::None) {
             Ok(Status::StreamEnd) => break,
@@ -222,7 +230,9 @@ fn predict(data: Vec<u8>, parm: Option<&Dictionary>) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len());
     let mut prev = vec![0u8; row];
     for chunk in data.chunks(row + 1) {
-        let Some((&kind, src)) = chunk.split_first() else { break };
+        let Some((&kind, src)) = chunk.split_first() else {
+            break;
+        };
         let mut cur = vec![0u8; row];
         for i in 0..src.len().min(row) {
             let a = if i >= bpp { cur[i - bpp] } else { 0 };
@@ -235,7 +245,11 @@ fn predict(data: Vec<u8>, parm: Option<&Dictionary>) -> Vec<u8> {
                 3 => x.wrapping_add(((u16::from(a) + u16::from(b)) / 2) as u8),
                 4 => {
                     let p = i16::from(a) + i16::from(b) - i16::from(c);
-                    let (pa, pb, pc) = ((p - i16::from(a)).abs(), (p - i16::from(b)).abs(), (p - i16::from(c)).abs());
+                    let (pa, pb, pc) = (
+                        (p - i16::from(a)).abs(),
+                        (p - i16::from(b)).abs(),
+                        (p - i16::from(c)).abs(),
+                    );
                     let pred = if pa <= pb && pa <= pc {
                         a
                     } else if pb <= pc {
@@ -346,7 +360,9 @@ fn lzw(input: &[u8], early: bool, cap: u64) -> Result<Vec<u8>, Error> {
     let mut bytes = input.iter();
     loop {
         while nbits < code_len {
-            let Some(&b) = bytes.next() else { return Ok(out) };
+            let Some(&b) = bytes.next() else {
+                return Ok(out);
+            };
             bitbuf = (bitbuf << 8) | u32::from(b);
             nbits += 8;
         }
@@ -419,13 +435,19 @@ mod tests {
         let mut z = e.finish().unwrap_or_default();
         let n = z.len();
         z[n - 1] ^= 0xff;
-        assert_eq!(inflate(&z, 1000).ok().as_deref(), Some(&b"BT /F1 12 Tf (Hello) Tj ET"[..]));
+        assert_eq!(
+            inflate(&z, 1000).ok().as_deref(),
+            Some(&b"BT /F1 12 Tf (Hello) Tj ET"[..])
+        );
     }
 
     #[test]
     fn ascii_filters() {
         assert_eq!(ascii_hex(b"48 65 6C6C6F>"), b"Hello");
         assert_eq!(ascii85(b"<~87cURD]i,\"Ebo7~>"), b"Hello World");
-        assert_eq!(run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100).ok(), Some(b"abcxxx".to_vec()));
+        assert_eq!(
+            run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100).ok(),
+            Some(b"abcxxx".to_vec())
+        );
     }
 }

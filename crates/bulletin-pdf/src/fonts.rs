@@ -12,18 +12,15 @@ use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
+use crate::Error;
 use crate::cid_tables::{self, Collection};
 use crate::cmap::{CMap, Codespace, Predefined, code_value, predefined};
 use crate::encodings::{BaseEncoding, glyph_name_to_unicode};
 use crate::filters::{self, Budget};
-use crate::Error;
 
 /// One code of a shown string.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Code {
-    /// Byte range of the code in the string.
-    pub(crate) start: usize,
-    pub(crate) len: usize,
     /// Advance in text space units per 1 unit of font size (i.e. width/1000 for most fonts).
     pub(crate) width: f32,
     /// Whether Tw applies (single-byte code 32).
@@ -40,7 +37,7 @@ enum Split {
 #[derive(Debug)]
 enum CidSource {
     Identity,
-    Embedded(CMap),
+    Embedded(Box<CMap>),
     /// Code → CID is a predefined CMap this crate does not ship: only ASCII is guessed.
     Unknown,
 }
@@ -92,7 +89,6 @@ pub(crate) struct Font {
     pub(crate) vertical: bool,
     /// Vertical advance (positive, per unit font size) for vertical fonts.
     vadvance: f32,
-    pub(crate) is_type3: bool,
 }
 
 #[derive(Debug)]
@@ -139,7 +135,11 @@ fn get_num(doc: &Document, d: &Dictionary, key: &[u8]) -> Option<f32> {
     get(doc, d, key).and_then(num)
 }
 
-fn stream_bytes(doc: &Document, o: Option<&Object>, budget: &Budget) -> Result<Option<Vec<u8>>, Error> {
+fn stream_bytes(
+    doc: &Document,
+    o: Option<&Object>,
+    budget: &Budget,
+) -> Result<Option<Vec<u8>>, Error> {
     match o {
         Some(Object::Stream(s)) => filters::decode(doc, s, budget),
         _ => Ok(None),
@@ -165,18 +165,45 @@ pub(crate) fn is_chinese_font_name(name: &[u8]) -> bool {
     }
     let lower: Vec<u8> = base.iter().map(u8::to_ascii_lowercase).collect();
     const HINTS: &[&[u8]] = &[
-        b"simsun", b"nsimsun", b"simhei", b"simkai", b"simfang", b"fangsong", b"kaiti", b"stsong",
-        b"stheiti", b"stkaiti", b"stfangsong", b"stxihei", b"stzhongsong", b"microsoftyahei", b"msyh",
-        b"songti", b"heiti", b"xiaobiaosong", b"fzxbs", b"fzsong", b"fzhei", b"fzkai", b"fzfs",
-        b"_gb2312", b"gbk", b"mingliu", b"dfkai",
+        b"simsun",
+        b"nsimsun",
+        b"simhei",
+        b"simkai",
+        b"simfang",
+        b"fangsong",
+        b"kaiti",
+        b"stsong",
+        b"stheiti",
+        b"stkaiti",
+        b"stfangsong",
+        b"stxihei",
+        b"stzhongsong",
+        b"microsoftyahei",
+        b"msyh",
+        b"songti",
+        b"heiti",
+        b"xiaobiaosong",
+        b"fzxbs",
+        b"fzsong",
+        b"fzhei",
+        b"fzkai",
+        b"fzfs",
+        b"_gb2312",
+        b"gbk",
+        b"mingliu",
+        b"dfkai",
     ];
-    HINTS.iter().any(|h| lower.windows(h.len()).any(|w| w == *h))
+    HINTS
+        .iter()
+        .any(|h| lower.windows(h.len()).any(|w| w == *h))
 }
 
 /// Approximate width (per 1000 em) of a Latin character in a proportional sans font, used when a
 /// non-embedded simple font has no `/Widths`: only inter-run gaps depend on it.
 fn approx_width(c: Option<&str>) -> f32 {
-    let Some(ch) = c.and_then(|s| s.chars().next()) else { return 500.0 };
+    let Some(ch) = c.and_then(|s| s.chars().next()) else {
+        return 500.0;
+    };
     match ch {
         ' ' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' | 'i' | 'j' | 'l' => 278.0,
         'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' | '/' => 333.0,
@@ -232,7 +259,7 @@ fn invert_cmap(face: &ttf_parser::Face<'_>) -> HashMap<u16, char> {
         }
     }
     if map.is_empty() {
-        for g in 0..face.number_of_glyphs().min(65535) {
+        for g in 0..face.number_of_glyphs() {
             if let Some(name) = face.glyph_name(ttf_parser::GlyphId(g))
                 && let Some(s) = glyph_name_to_unicode(name.as_bytes())
                 && let Some(c) = s.chars().next()
@@ -244,7 +271,11 @@ fn invert_cmap(face: &ttf_parser::Face<'_>) -> HashMap<u16, char> {
     map
 }
 
-fn font_file(doc: &Document, desc: Option<&Dictionary>, budget: &Budget) -> Result<Option<Embedded>, Error> {
+fn font_file(
+    doc: &Document,
+    desc: Option<&Dictionary>,
+    budget: &Budget,
+) -> Result<Option<Embedded>, Error> {
     let Some(desc) = desc else { return Ok(None) };
     for key in [&b"FontFile2"[..], b"FontFile3"] {
         if let Some(Object::Stream(s)) = get(doc, desc, key) {
@@ -288,12 +319,19 @@ impl Font {
     ) -> Result<Font, Error> {
         let is_type3 = subtype == b"Type3";
         let desc = get_dict(doc, dict, b"FontDescriptor");
-        let base_font: &[u8] = get(doc, dict, b"BaseFont").and_then(string_bytes).unwrap_or(b"");
+        let base_font: &[u8] = get(doc, dict, b"BaseFont")
+            .and_then(string_bytes)
+            .unwrap_or(b"");
         let flags = desc.and_then(|d| get_num(doc, d, b"Flags")).unwrap_or(0.0) as u32;
         let symbolic = flags & 4 != 0 && flags & 32 == 0;
-        let embedded = desc.is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
+        let embedded =
+            desc.is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
 
-        let mut base = if embedded && symbolic { BaseEncoding::Builtin } else { BaseEncoding::Standard };
+        let mut base = if embedded && symbolic {
+            BaseEncoding::Builtin
+        } else {
+            BaseEncoding::Standard
+        };
         if subtype == b"TrueType" && !embedded {
             base = BaseEncoding::WinAnsi;
         }
@@ -306,7 +344,8 @@ impl Font {
                 }
             }
             Some(Object::Dictionary(e)) => {
-                if let Some(b) = get_name(doc, e, b"BaseEncoding").and_then(BaseEncoding::from_name) {
+                if let Some(b) = get_name(doc, e, b"BaseEncoding").and_then(BaseEncoding::from_name)
+                {
                     base = b;
                 }
                 if let Some(Object::Array(diffs)) = get(doc, e, b"Differences") {
@@ -315,7 +354,10 @@ impl Font {
                         match deref(doc, o) {
                             Object::Integer(i) => code = *i,
                             Object::Name(n) => {
-                                if let Some(slot) = usize::try_from(code).ok().and_then(|c| differences.get_mut(c)) {
+                                if let Some(slot) = usize::try_from(code)
+                                    .ok()
+                                    .and_then(|c| differences.get_mut(c))
+                                {
                                     *slot = Some(n.clone());
                                     has_differences = true;
                                 }
@@ -331,7 +373,11 @@ impl Font {
 
         // Embedded TrueType/OpenType cmap, only consulted when names and encodings fall short.
         let needs_font = to_unicode.is_none() && (symbolic || base == BaseEncoding::Builtin);
-        let embedded_font = if needs_font && !is_type3 { font_file(doc, desc, budget)? } else { None };
+        let embedded_font = if needs_font && !is_type3 {
+            font_file(doc, desc, budget)?
+        } else {
+            None
+        };
         let face = embedded_font.as_ref().and_then(Embedded::face);
         let gid_uni = face.as_ref().map(invert_cmap);
 
@@ -356,7 +402,9 @@ impl Font {
                             (ttf_parser::PlatformId::Windows, 0) => sub
                                 .glyph_index(0xf000 + u32::from(code))
                                 .or_else(|| sub.glyph_index(u32::from(code))),
-                            (ttf_parser::PlatformId::Macintosh, 0) => sub.glyph_index(u32::from(code)),
+                            (ttf_parser::PlatformId::Macintosh, 0) => {
+                                sub.glyph_index(u32::from(code))
+                            }
                             _ => None,
                         };
                         if cand.is_some() {
@@ -370,7 +418,9 @@ impl Font {
                     .filter(|c| !('\u{e000}'..='\u{f8ff}').contains(*c))
                     .map(|c| c.to_string().into_boxed_str());
             }
-            let differs = differences.get(usize::from(code)).is_some_and(Option::is_some);
+            let differs = differences
+                .get(usize::from(code))
+                .is_some_and(Option::is_some);
             if t.is_none() && !differs && !(is_type3 && has_differences) {
                 t = base.decode(code).map(|c| c.to_string().into_boxed_str());
             }
@@ -395,7 +445,11 @@ impl Font {
             ..Widths::default()
         };
         if let Some(Object::Array(ws)) = get(doc, dict, b"Widths") {
-            widths.table = ws.iter().take(65536).map(|o| num(deref(doc, o)).unwrap_or(0.0) * scale).collect();
+            widths.table = ws
+                .iter()
+                .take(65536)
+                .map(|o| num(deref(doc, o)).unwrap_or(0.0) * scale)
+                .collect();
         }
         if widths.table.is_empty() {
             // Standard 14 or width-less fonts: approximate from the character.
@@ -430,11 +484,15 @@ impl Font {
             gbk,
             vertical: false,
             vadvance: 1.0,
-            is_type3,
         })
     }
 
-    fn load_type0(doc: &Document, dict: &Dictionary, to_unicode: Option<CMap>, budget: &Budget) -> Result<Font, Error> {
+    fn load_type0(
+        doc: &Document,
+        dict: &Dictionary,
+        to_unicode: Option<CMap>,
+        budget: &Budget,
+    ) -> Result<Font, Error> {
         let mut vertical = false;
         let mut predef_text = None;
         let (split, cids) = match get(doc, dict, b"Encoding") {
@@ -476,7 +534,7 @@ impl Font {
                 } else {
                     Split::Codespace(c.codespace.clone())
                 };
-                (split, CidSource::Embedded(c))
+                (split, CidSource::Embedded(Box::new(c)))
             }
             _ => (Split::Codespace(Codespace::fixed(2)), CidSource::Identity),
         };
@@ -496,10 +554,14 @@ impl Font {
             let o = get(doc, si, b"Ordering").and_then(string_bytes)?;
             // The ordering names the character set; some producers put their own name in
             // /Registry (e.g. "Unidocs") for Adobe-Korea1 CIDs.
-            Collection::from_registry_ordering(r, o).or_else(|| Collection::from_registry_ordering(b"Adobe", o))
+            Collection::from_registry_ordering(r, o)
+                .or_else(|| Collection::from_registry_ordering(b"Adobe", o))
         });
 
-        let mut widths = Widths { default: get_num(doc, cidfont, b"DW").unwrap_or(1000.0) * 0.001, ..Widths::default() };
+        let mut widths = Widths {
+            default: get_num(doc, cidfont, b"DW").unwrap_or(1000.0) * 0.001,
+            ..Widths::default()
+        };
         if let Some(Object::Array(w)) = get(doc, cidfont, b"W") {
             let items: Vec<&Object> = w.iter().take(200_000).map(|o| deref(doc, o)).collect();
             let mut i = 0;
@@ -520,7 +582,9 @@ impl Font {
                         i += 2;
                     }
                     Some(o) => {
-                        if let (Some(last), Some(v)) = (num(o), items.get(i + 2).and_then(|o| num(o))) {
+                        if let (Some(last), Some(v)) =
+                            (num(o), items.get(i + 2).and_then(|o| num(o)))
+                        {
                             widths.ranges.push((first, last.max(0.0) as u32, v * 0.001));
                         }
                         i += 3;
@@ -547,15 +611,23 @@ impl Font {
                 let gid_uni = invert_cmap(&face);
                 let cid_to_gid = if is_tt {
                     match get(doc, cidfont, b"CIDToGIDMap") {
-                        Some(Object::Stream(s)) => filters::decode(doc, s, budget)?
-                            .map(|d| d.chunks(2).map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0))).collect()),
+                        Some(Object::Stream(s)) => filters::decode(doc, s, budget)?.map(|d| {
+                            d.chunks(2)
+                                .map(|c| {
+                                    u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0))
+                                })
+                                .collect()
+                        }),
                         _ => None,
                     }
                 } else {
                     None
                 };
                 if !gid_uni.is_empty() {
-                    gid_text = Some(GidText { cid_to_gid, gid_uni });
+                    gid_text = Some(GidText {
+                        cid_to_gid,
+                        gid_uni,
+                    });
                 }
             }
         }
@@ -572,7 +644,6 @@ impl Font {
             gbk: false,
             vertical,
             vadvance,
-            is_type3: false,
         })
     }
 
@@ -599,7 +670,10 @@ impl Font {
     /// half-width at a collection-specific base, so look both up in `/W`; ASCII is never an
     /// ideograph's full em wide, so fall back to half an em.
     fn ascii_width(&self, text: Option<&str>) -> f32 {
-        let Some(c) = text.and_then(|t| t.chars().next()).filter(|c| (' '..='~').contains(c)) else {
+        let Some(c) = text
+            .and_then(|t| t.chars().next())
+            .filter(|c| (' '..='~').contains(c))
+        else {
             return self.widths.default;
         };
         let c = c as u32;
@@ -641,7 +715,10 @@ impl Font {
             let rest = &s[i..];
             let len = match &self.split {
                 Split::Single => {
-                    if gbk_string && rest.first().is_some_and(|&b| b > 0x80 && b < 0xff) && rest.len() >= 2 {
+                    if gbk_string
+                        && rest.first().is_some_and(|&b| b > 0x80 && b < 0xff)
+                        && rest.len() >= 2
+                    {
                         2
                     } else {
                         1
@@ -661,15 +738,26 @@ impl Font {
                         .map(|c| c.into_owned());
                     (t, 1.0)
                 } else {
-                    let t = self.simple_text.get(code as usize).and_then(|t| t.as_deref()).map(str::to_owned);
+                    let t = self
+                        .simple_text
+                        .get(code as usize)
+                        .and_then(|t| t.as_deref())
+                        .map(str::to_owned);
                     (t, self.widths.get(code))
                 }
             } else {
                 let t = self.cid_text(bytes, code);
-                let w = if self.vertical { self.vadvance } else { self.cid_width(bytes, code, t.as_deref()) };
+                let w = if self.vertical {
+                    self.vadvance
+                } else {
+                    self.cid_width(bytes, code, t.as_deref())
+                };
                 (t, w)
             };
-            codes.push(Code { start: i, len, width, word_space: len == 1 && code == 32 });
+            codes.push(Code {
+                width,
+                word_space: len == 1 && code == 32,
+            });
             texts.push(text);
             i += len;
         }
@@ -714,7 +802,9 @@ fn gbk_plausible(s: &[u8]) -> bool {
     if !s.iter().any(|&b| b >= 0x80) {
         return false;
     }
-    encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(s).is_some()
+    encoding_rs::GBK
+        .decode_without_bom_handling_and_without_replacement(s)
+        .is_some()
 }
 
 #[cfg(test)]
@@ -741,7 +831,10 @@ mod tests {
         };
         let budget = Budget::new(1 << 20, 1 << 20);
         let f = Font::load(&doc, &d, &budget).ok();
-        assert_eq!(f.map(|f| decode_all(&f, b"AB C\x93")).as_deref(), Some("中\u{201c} C\u{201c}"));
+        assert_eq!(
+            f.map(|f| decode_all(&f, b"AB C\x93")).as_deref(),
+            Some("中\u{201c} C\u{201c}")
+        );
     }
 
     #[test]
@@ -755,7 +848,10 @@ mod tests {
         let budget = Budget::new(1 << 20, 1 << 20);
         let f = Font::load(&doc, &d, &budget).ok();
         assert!(f.as_ref().is_some_and(|f| f.gbk));
-        assert_eq!(f.map(|f| decode_all(&f, b"\xc4\xbf\xc2\xbc 1")).as_deref(), Some("目录 1"));
+        assert_eq!(
+            f.map(|f| decode_all(&f, b"\xc4\xbf\xc2\xbc 1")).as_deref(),
+            Some("目录 1")
+        );
     }
 
     #[test]
@@ -771,7 +867,11 @@ mod tests {
         };
         let budget = Budget::new(1 << 20, 1 << 20);
         let f = Font::load(&doc, &d, &budget).ok();
-        assert_eq!(f.map(|f| decode_all(&f, b"www.a.cn\xd6\xd02021")).as_deref(), Some("www.a.cn中2021"));
+        assert_eq!(
+            f.map(|f| decode_all(&f, b"www.a.cn\xd6\xd02021"))
+                .as_deref(),
+            Some("www.a.cn中2021")
+        );
     }
 
     #[test]
@@ -787,7 +887,10 @@ mod tests {
         let budget = Budget::new(1 << 20, 1 << 20);
         let f = Font::load(&doc, &d, &budget).ok();
         // CID 843 is HIRAGANA LETTER A in Adobe-Japan1.
-        assert_eq!(f.map(|f| decode_all(&f, &[0x03, 0x4b])).as_deref(), Some("あ"));
+        assert_eq!(
+            f.map(|f| decode_all(&f, &[0x03, 0x4b])).as_deref(),
+            Some("あ")
+        );
     }
 
     #[test]

@@ -30,7 +30,12 @@ pub(crate) fn is_cjk(c: char) -> bool {
 
 /// Punctuation that CJK typesetting sets solid with ideographs (quotes, dashes, ellipsis).
 fn is_cjk_like(c: char) -> bool {
-    is_cjk(c) || matches!(c, '\u{2014}' | '\u{2015}' | '\u{2016}' | '\u{2018}'..='\u{201f}' | '\u{2026}' | '\u{00b7}' | '\u{2022}')
+    is_cjk(c)
+        || matches!(
+            c,
+            '\u{2014}' | '\u{2015}' | '\u{2016}' | '\u{2018}'
+                ..='\u{201f}' | '\u{2026}' | '\u{00b7}' | '\u{2022}'
+        )
 }
 
 /// A glyph projected into its writing direction.
@@ -77,7 +82,11 @@ pub(crate) fn lines(page: &PageContent, page_width: f32) -> Vec<TextLine> {
             .iter()
             .map(|&g| {
                 let gl = &glyphs[g];
-                Item { g, along: dx * gl.x + dy * gl.y, key: dx * gl.y - dy * gl.x }
+                Item {
+                    g,
+                    along: dx * gl.x + dy * gl.y,
+                    key: dx * gl.y - dy * gl.x,
+                }
             })
             .collect();
         let rows = rows(glyphs, &mut items);
@@ -85,7 +94,11 @@ pub(crate) fn lines(page: &PageContent, page_width: f32) -> Vec<TextLine> {
         for row in rows {
             split_row(page, row, &mut segs);
         }
-        let ordered = if horizontal { order_columns(segs, page_width) } else { merge_rows(segs) };
+        let ordered = if horizontal {
+            order_columns(segs, page_width)
+        } else {
+            merge_rows(segs)
+        };
         for group in ordered {
             if let Some(line) = make_line(page, &group, (dx, dy)) {
                 out.push(line);
@@ -166,7 +179,10 @@ fn same_text(page: &PageContent, a: usize, b: usize) -> bool {
 fn segment(glyphs: &[Glyph], items: Vec<Item>) -> Segment {
     let key = items.first().map_or(0.0, |i| i.key);
     let x0 = items.iter().map(|i| i.along).fold(f32::INFINITY, f32::min);
-    let x1 = items.iter().map(|i| i.along + glyphs[i.g].width).fold(f32::NEG_INFINITY, f32::max);
+    let x1 = items
+        .iter()
+        .map(|i| i.along + glyphs[i.g].width)
+        .fold(f32::NEG_INFINITY, f32::max);
     Segment { items, key, x0, x1 }
 }
 
@@ -189,7 +205,9 @@ fn merge_rows(segs: Vec<Segment>) -> Vec<Vec<Item>> {
 
 /// Reading order of horizontal segments: top to bottom, or column by column on two-column pages.
 fn order_columns(segs: Vec<Segment>, page_width: f32) -> Vec<Vec<Item>> {
-    let Some(gutter) = find_gutter(&segs, page_width) else { return merge_rows(segs) };
+    let Some(gutter) = find_gutter(&segs, page_width) else {
+        return merge_rows(segs);
+    };
     // Bands between full-width segments: in each, the left column, then the right.
     let mut out: Vec<Vec<Item>> = Vec::new();
     let mut left: Vec<Segment> = Vec::new();
@@ -214,7 +232,7 @@ fn order_columns(segs: Vec<Segment>, page_width: f32) -> Vec<Vec<Item>> {
 
 /// A vertical gutter x that splits the page into two text columns, if there clearly is one.
 fn find_gutter(segs: &[Segment], page_width: f32) -> Option<f32> {
-    if segs.len() < 8 || !(page_width > 0.0) {
+    if segs.len() < 8 || page_width.is_nan() || page_width <= 0.0 {
         return None;
     }
     let mut best: Option<(usize, usize, f32)> = None;
@@ -244,8 +262,16 @@ fn find_gutter(segs: &[Segment], page_width: f32) -> Option<f32> {
         return None;
     }
     // Narrow left "columns" are labels or line numbers, not text columns.
-    let left_width = segs.iter().filter(|s| s.x1 <= x).map(|s| s.x1 - s.x0).fold(0.0, f32::max);
-    let right_width = segs.iter().filter(|s| s.x0 >= x).map(|s| s.x1 - s.x0).fold(0.0, f32::max);
+    let left_width = segs
+        .iter()
+        .filter(|s| s.x1 <= x)
+        .map(|s| s.x1 - s.x0)
+        .fold(0.0, f32::max);
+    let right_width = segs
+        .iter()
+        .filter(|s| s.x0 >= x)
+        .map(|s| s.x1 - s.x0)
+        .fold(0.0, f32::max);
     if left_width < page_width * 0.2 || right_width < page_width * 0.2 {
         return None;
     }
@@ -257,12 +283,19 @@ fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option
     let glyphs = &page.glyphs;
     let mut text = String::new();
     let mut prev: Option<(Item, char)> = None;
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::INFINITY, f32::INFINITY, f32::NEG_INFINITY, f32::NEG_INFINITY);
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        f32::INFINITY,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+    );
     let mut sizes: Vec<(f32, usize)> = Vec::new();
     for &it in items {
         let g = &glyphs[it.g];
         let t = text_of(page, g);
-        let Some(first) = t.chars().next() else { continue };
+        let Some(first) = t.chars().next() else {
+            continue;
+        };
         let is_space = t.chars().all(|c| c == ' ');
         if is_space {
             if !text.is_empty() && !text.ends_with(' ') {
@@ -290,7 +323,11 @@ fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option
             None => sizes.push((s, t.chars().count())),
         }
         // Box in (along, key) space, mapped back to page space.
-        let (k0, k1) = if g.vertical { (it.key - 0.5 * s, it.key + 0.5 * s) } else { (it.key - 0.85 * s, it.key + 0.2 * s) };
+        let (k0, k1) = if g.vertical {
+            (it.key - 0.5 * s, it.key + 0.5 * s)
+        } else {
+            (it.key - 0.85 * s, it.key + 0.2 * s)
+        };
         let (a0, a1) = (it.along, it.along + g.width.max(0.0));
         for (a, k) in [(a0, k0), (a0, k1), (a1, k0), (a1, k1)] {
             let px = dx * a - dy * k;
@@ -305,6 +342,13 @@ fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option
     if text.is_empty() {
         return None;
     }
-    let font_size = sizes.iter().max_by_key(|(_, n)| *n).map_or(0.0, |(s, _)| *s);
-    Some(TextLine { text, bbox: Rect { x0, y0, x1, y1 }, font_size: (font_size * 100.0).round() / 100.0 })
+    let font_size = sizes
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or(0.0, |(s, _)| *s);
+    Some(TextLine {
+        text,
+        bbox: Rect { x0, y0, x1, y1 },
+        font_size: (font_size * 100.0).round() / 100.0,
+    })
 }

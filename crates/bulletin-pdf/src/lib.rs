@@ -199,7 +199,13 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         };
         let (width, height) = if p.rotate % 180 == 90 { (h, w) } else { (w, h) };
         let data = page_content(doc, p.dict, &budget, &mut unreadable)?;
-        let mut it = content::Interp::new(doc, &budget, &mut cache, options.deadline, options.max_form_depth);
+        let mut it = content::Interp::new(
+            doc,
+            &budget,
+            &mut cache,
+            options.deadline,
+            options.max_form_depth,
+        );
         it.run(&data, p.resources, to_page)?;
         let out = it.out;
         known += out.known_ops;
@@ -216,7 +222,9 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             has_images: out.has_images,
         });
     }
-    if loaded.encrypted.is_some() && ((unknown > 20 && unknown > known) || (budget.broken_flate.get() > 0 && known == 0)) {
+    if loaded.encrypted.is_some()
+        && ((unknown > 20 && unknown > known) || (budget.broken_flate.get() > 0 && known == 0))
+    {
         return Err(Error::UnsupportedEncryption(
             "the file decrypts to garbage: its security handler variant is not supported".into(),
         ));
@@ -224,8 +232,15 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     if pages.iter().all(|p| p.lines.is_empty())
         && let Some(first) = pages.iter().find(|p| p.has_images)
     {
-        let last = pages.iter().rev().find(|p| p.has_images).map_or(first.number, |p| p.number);
-        return Err(Error::NoTextLayer { first: first.number, last });
+        let last = pages
+            .iter()
+            .rev()
+            .find(|p| p.has_images)
+            .map_or(first.number, |p| p.number);
+        return Err(Error::NoTextLayer {
+            first: first.number,
+            last,
+        });
     }
     if unmapped > 0 {
         warnings.push(Warning {

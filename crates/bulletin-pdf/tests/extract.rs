@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use bulletin_pdf::{Document, Error, Options, extract};
 
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 fn read(name: &str) -> Vec<u8> {
@@ -17,7 +19,10 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 fn open(name: &str, password: Option<&str>) -> Result<Document, Error> {
-    let options = Options { password: password.map(str::to_owned), ..Options::default() };
+    let options = Options {
+        password: password.map(str::to_owned),
+        ..Options::default()
+    };
     extract(&read(name), &options)
 }
 
@@ -51,7 +56,10 @@ fn coverage(ours: &str, poppler: &str) -> (f64, usize, usize) {
     let o = cjk_counts(ours);
     let p = cjk_counts(poppler);
     let total: usize = p.values().sum();
-    let common: usize = p.iter().map(|(c, n)| (*n).min(o.get(c).copied().unwrap_or(0))).sum();
+    let common: usize = p
+        .iter()
+        .map(|(c, n)| (*n).min(o.get(c).copied().unwrap_or(0)))
+        .sum();
     (common as f64 / total.max(1) as f64, common, total)
 }
 
@@ -64,7 +72,10 @@ fn bulletin_cjk_coverage_matches_pdftotext() {
         let doc = open(&name, None).unwrap_or_else(|e| panic!("{name}: {e}"));
         let poppler = String::from_utf8(read(&format!("{name}.pdftotext.txt"))).unwrap_or_default();
         let (cov, common, total) = coverage(&all_text(&doc), &poppler);
-        assert!(total > 5000, "{name}: poppler reference has only {total} CJK chars");
+        assert!(
+            total > 5000,
+            "{name}: poppler reference has only {total} CJK chars"
+        );
         assert!(cov >= 0.99, "{name}: {common}/{total} CJK chars ({cov:.4})");
     }
 }
@@ -91,16 +102,30 @@ fn bulletin_text_is_in_reading_order_with_ascii_urls() {
                 None => panic!("{name}: {needle:?} missing or out of order"),
             }
         }
-        assert!(!text.chars().any(|c| ('\u{ff01}'..='\u{ff5e}').contains(&c) && c.is_ascii_alphanumeric()));
-        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{name}: control characters");
+        assert!(
+            !text
+                .chars()
+                .any(|c| ('\u{ff01}'..='\u{ff5e}').contains(&c) && c.is_ascii_alphanumeric())
+        );
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{name}: control characters"
+        );
         // No space between two CJK characters unless the file has a space glyph there too:
         // poppler's output, which copies space glyphs, bounds the count.
         let poppler = String::from_utf8(read(&format!("{name}.pdftotext.txt"))).unwrap_or_default();
         let spaced = |t: &str| {
             let c: Vec<char> = t.chars().collect();
-            c.windows(3).filter(|w| is_cjk(w[0]) && w[1] == ' ' && is_cjk(w[2])).count()
+            c.windows(3)
+                .filter(|w| is_cjk(w[0]) && w[1] == ' ' && is_cjk(w[2]))
+                .count()
         };
-        assert!(spaced(&text) <= spaced(&poppler) + 2, "{name}: {} CJK-space-CJK, poppler {}", spaced(&text), spaced(&poppler));
+        assert!(
+            spaced(&text) <= spaced(&poppler) + 2,
+            "{name}: {} CJK-space-CJK, poppler {}",
+            spaced(&text),
+            spaced(&poppler)
+        );
     }
 }
 
@@ -109,20 +134,37 @@ fn bulletin_links_are_uri_annotations() {
     let doc = open("2021-13.lo.pdf", None).unwrap_or_else(|e| panic!("{e}"));
     let links: Vec<_> = doc.pages.iter().flat_map(|p| p.links.iter()).collect();
     assert!(links.len() >= 10, "only {} links", links.len());
-    assert!(links.iter().any(|l| l.uri == "https://mp.weixin.qq.com/s/66m8fj9LErCEnRggAsTChg"));
+    assert!(
+        links
+            .iter()
+            .any(|l| l.uri == "https://mp.weixin.qq.com/s/66m8fj9LErCEnRggAsTChg")
+    );
     let page3 = &doc.pages[2];
     let link = &page3.links[0];
     // The link rectangle sits on the line that shows the URL.
-    let line = page3.lines.iter().find(|l| l.text.contains("mp.weixin.qq.com")).map(|l| l.bbox);
+    let line = page3
+        .lines
+        .iter()
+        .find(|l| l.text.contains("mp.weixin.qq.com"))
+        .map(|l| l.bbox);
     let line = line.unwrap_or_default();
-    assert!(link.rect.y0 < line.y1 && link.rect.y1 > line.y0, "{:?} vs {:?}", link.rect, line);
+    assert!(
+        link.rect.y0 < line.y1 && link.rect.y1 > line.y0,
+        "{:?} vs {:?}",
+        link.rect,
+        line
+    );
 }
 
 #[test]
 fn bulletin_errors() {
     let e = open("2021-13.enc-pass.pdf", None).err();
     assert_eq!(e.as_ref().map(Error::code), Some("password_required"));
-    assert!(e.map(|e| e.to_string()).unwrap_or_default().contains("AES-256"));
+    assert!(
+        e.map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("AES-256")
+    );
     let doc = open("2021-13.enc-pass.pdf", Some("secret")).unwrap_or_else(|e| panic!("{e}"));
     assert!(all_text(&doc).contains("数据治理与流通动态监测报告"));
     let wrong = open("2021-13.enc-pass.pdf", Some("nope")).err();
@@ -133,7 +175,11 @@ fn bulletin_errors() {
 
     let e = open("2021-13.scan.pdf", None).err();
     assert_eq!(e.as_ref().map(Error::code), Some("no_text_layer"));
-    assert!(e.map(|e| e.to_string()).unwrap_or_default().starts_with("no text layer"));
+    assert!(
+        e.map(|e| e.to_string())
+            .unwrap_or_default()
+            .starts_with("no text layer")
+    );
 
     let doc = open("2021-13.badxref.pdf", None).unwrap_or_else(|e| panic!("{e}"));
     assert!(doc.warnings.iter().any(|w| w.code == "repaired_xref"));
@@ -148,20 +194,45 @@ fn bulletin_errors() {
 #[test]
 fn limits_are_enforced() {
     let bytes = read("2021-13.lo.pdf");
-    let tiny = Options { max_stream_bytes: 1000, ..Options::default() };
-    assert_eq!(extract(&bytes, &tiny).err().as_ref().map(Error::code), Some("resource_limit"));
-    let past = Options { deadline: Some(Instant::now()), ..Options::default() };
+    let tiny = Options {
+        max_stream_bytes: 1000,
+        ..Options::default()
+    };
+    assert_eq!(
+        extract(&bytes, &tiny).err().as_ref().map(Error::code),
+        Some("resource_limit")
+    );
+    let past = Options {
+        deadline: Some(Instant::now()),
+        ..Options::default()
+    };
     std::thread::sleep(Duration::from_millis(2));
-    assert_eq!(extract(&bytes, &past).err().as_ref().map(Error::code), Some("timeout"));
-    let few = Options { max_pages: 2, ..Options::default() };
+    assert_eq!(
+        extract(&bytes, &past).err().as_ref().map(Error::code),
+        Some("timeout")
+    );
+    let few = Options {
+        max_pages: 2,
+        ..Options::default()
+    };
     let doc = extract(&bytes, &few).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc.pages.len(), 2);
     assert!(doc.warnings.iter().any(|w| w.code == "page_limit"));
-    assert_eq!(extract(b"hello", &Options::default()).err().as_ref().map(Error::code), Some("not_pdf"));
+    assert_eq!(
+        extract(b"hello", &Options::default())
+            .err()
+            .as_ref()
+            .map(Error::code),
+        Some("not_pdf")
+    );
 }
 
 /// Expected outcome of each real-world file: `Ok(min CJK chars)` or `Err(code)`.
-fn expectations() -> Vec<(&'static str, Option<&'static str>, Result<usize, &'static str>)> {
+fn expectations() -> Vec<(
+    &'static str,
+    Option<&'static str>,
+    Result<usize, &'static str>,
+)> {
     vec![
         // CJK: at least the CJK characters pdftotext gets (98%), or better where poppler is wrong.
         ("pdfjs__issue19360.pdf", None, Ok(23)),
@@ -212,9 +283,17 @@ fn expectations() -> Vec<(&'static str, Option<&'static str>, Result<usize, &'st
         ("pdfminer__aes-256-r6.pdf", Some("ownersecret"), Ok(0)),
         ("pdfminer__rc4-40.pdf", None, Err("password_required")),
         // lopdf rejects the owner password of this RC4-40 file (poppler accepts it).
-        ("pdfminer__rc4-40.pdf", Some("foo"), Err("password_required")),
+        (
+            "pdfminer__rc4-40.pdf",
+            Some("foo"),
+            Err("password_required"),
+        ),
         // lopdf cannot authenticate the empty password without a file /ID (poppler can).
-        ("pdfminer__encrypted_doc_no_id.pdf", None, Err("password_required")),
+        (
+            "pdfminer__encrypted_doc_no_id.pdf",
+            None,
+            Err("password_required"),
+        ),
         ("qpdf__enc-XI-R6,V5,O=master.pdf", None, Ok(0)),
         ("pdfjs__issue21579.pdf", None, Err("password_required")),
         ("pdfjs__issue21579.pdf", Some("pässwört"), Ok(0)),
@@ -259,7 +338,9 @@ fn realworld_files_never_panic_or_hang() {
             (Ok(doc), Ok(min_cjk)) => {
                 let n = all_text(doc).chars().filter(|&c| is_cjk(c)).count();
                 if n < min_cjk {
-                    failures.push(format!("{file}: {n} CJK chars, expected at least {min_cjk}"));
+                    failures.push(format!(
+                        "{file}: {n} CJK chars, expected at least {min_cjk}"
+                    ));
                 }
                 if all_text(doc).chars().any(|c| c.is_control() && c != '\n') {
                     failures.push(format!("{file}: control characters in the text"));
