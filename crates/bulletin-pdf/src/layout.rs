@@ -283,6 +283,7 @@ fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option
     let glyphs = &page.glyphs;
     let mut text = String::new();
     let mut prev: Option<(Item, char)> = None;
+    let mut pending_space = false;
     let (mut x0, mut y0, mut x1, mut y1) = (
         f32::INFINITY,
         f32::INFINITY,
@@ -298,20 +299,22 @@ fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option
         };
         let is_space = t.chars().all(|c| c == ' ');
         if is_space {
-            if !text.is_empty() && !text.ends_with(' ') {
-                text.push(' ');
-            }
+            // Decided when the next visible glyph shows whether the space opens a real gap: some
+            // writers append a space byte to every glyph and then overprint it with the next one.
+            pending_space = !text.is_empty();
         } else {
-            if let Some((p, last)) = prev
-                && !text.ends_with(' ')
-            {
+            if let Some((p, last)) = prev {
                 let pg = &glyphs[p.g];
                 let gap = it.along - (p.along + pg.width);
                 let em = g.size.max(pg.size).max(0.1);
-                if gap > 0.25 * em && !(is_cjk_like(last) && is_cjk_like(first)) {
+                let wide = gap > 0.25 * em && !(is_cjk_like(last) && is_cjk_like(first));
+                if (pending_space && gap > 0.1 * em) || wide {
                     text.push(' ');
                 }
+            } else if pending_space {
+                text.push(' ');
             }
+            pending_space = false;
             text.push_str(t);
             if let Some(c) = t.chars().last() {
                 prev = Some((it, c));
@@ -351,4 +354,134 @@ fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option
         bbox: Rect { x0, y0, x1, y1 },
         font_size: (font_size * 100.0).round() / 100.0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adds a run of glyphs, each `w` wide, starting at (x, y).
+    fn run(page: &mut PageContent, text: &str, x: f32, y: f32, size: f32, w: f32) {
+        let mut x = x;
+        for ch in text.chars() {
+            let t0 = page.text.len() as u32;
+            page.text.push(ch);
+            let t1 = page.text.len() as u32;
+            page.glyphs.push(Glyph {
+                t0,
+                t1,
+                x,
+                y,
+                width: w,
+                size,
+                dx: 1.0,
+                dy: 0.0,
+                vertical: false,
+            });
+            x += w;
+        }
+    }
+
+    fn texts(page: &PageContent, width: f32) -> Vec<String> {
+        lines(page, width).into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn spaces_only_at_gaps_and_never_between_cjk() {
+        let mut p = PageContent::default();
+        run(&mut p, "数据", 100.0, 100.0, 10.0, 10.0);
+        run(&mut p, "治理", 125.0, 100.0, 10.0, 10.0);
+        run(&mut p, "2021", 150.0, 100.0, 10.0, 5.0);
+        run(&mut p, "ab", 100.0, 130.0, 10.0, 5.0);
+        run(&mut p, "cd", 110.5, 130.0, 10.0, 5.0);
+        run(&mut p, "ef", 124.0, 130.0, 10.0, 5.0);
+        assert_eq!(texts(&p, 600.0), vec!["数据治理 2021", "abcd ef"]);
+    }
+
+    #[test]
+    fn runs_out_of_order_and_fake_bold_are_reassembled() {
+        let mut p = PageContent::default();
+        run(&mut p, "世界", 120.0, 50.0, 10.0, 10.0);
+        run(&mut p, "你好", 100.0, 50.3, 10.0, 10.0);
+        // The same two glyphs again, 0.4 pt to the right: fake bold.
+        run(&mut p, "你好", 100.4, 50.0, 10.0, 10.0);
+        assert_eq!(texts(&p, 600.0), vec!["你好世界"]);
+    }
+
+    #[test]
+    fn space_glyph_overprinted_by_next_glyph_is_dropped() {
+        let mut p = PageContent::default();
+        run(&mut p, "关 ", 100.0, 50.0, 10.0, 10.0);
+        run(&mut p, "于 ", 110.0, 50.0, 10.0, 10.0);
+        run(&mut p, "A B", 200.0, 50.0, 10.0, 5.0);
+        assert_eq!(texts(&p, 600.0), vec!["关于 A B"]);
+    }
+
+    #[test]
+    fn two_columns_read_left_then_right() {
+        let mut p = PageContent::default();
+        run(
+            &mut p,
+            "TITLE ACROSS BOTH COLUMNS OF THE PAGE HERE",
+            50.0,
+            40.0,
+            12.0,
+            12.0,
+        );
+        for i in 0..6 {
+            let y = 100.0 + 14.0 * i as f32;
+            run(&mut p, &format!("左栏第{i}行文字内容"), 50.0, y, 10.0, 10.0);
+            run(
+                &mut p,
+                &format!("右栏第{i}行文字内容"),
+                320.0,
+                y,
+                10.0,
+                10.0,
+            );
+        }
+        let t = texts(&p, 600.0);
+        assert_eq!(t[0], "TITLE ACROSS BOTH COLUMNS OF THE PAGE HERE");
+        assert!(t[1..7].iter().all(|l| l.starts_with('左')), "{t:?}");
+        assert!(t[7..].iter().all(|l| l.starts_with('右')), "{t:?}");
+    }
+
+    #[test]
+    fn single_column_rows_stay_whole() {
+        let mut p = PageContent::default();
+        for i in 0..10 {
+            let y = 100.0 + 14.0 * i as f32;
+            run(&mut p, "标题", 50.0, y, 10.0, 10.0);
+            run(&mut p, "3", 500.0, y, 10.0, 5.0);
+        }
+        let t = texts(&p, 600.0);
+        assert_eq!(t.len(), 10);
+        assert!(t.iter().all(|l| l == "标题 3"), "{t:?}");
+    }
+
+    #[test]
+    fn vertical_columns_read_right_to_left() {
+        let mut p = PageContent::default();
+        for (col, s) in ["一二", "三四"].iter().enumerate() {
+            let x = 500.0 - 20.0 * col as f32;
+            for (k, ch) in s.chars().enumerate() {
+                let t0 = p.text.len() as u32;
+                p.text.push(ch);
+                let t1 = p.text.len() as u32;
+                let y = 100.0 + 10.0 * k as f32;
+                p.glyphs.push(Glyph {
+                    t0,
+                    t1,
+                    x,
+                    y,
+                    width: 10.0,
+                    size: 10.0,
+                    dx: 0.0,
+                    dy: 1.0,
+                    vertical: true,
+                });
+            }
+        }
+        assert_eq!(texts(&p, 600.0), vec!["一二", "三四"]);
+    }
 }
