@@ -21,3 +21,6 @@ doc:
 
 ci:
 	bash .ci/run
+
+bench:
+	bash bench/run.sh

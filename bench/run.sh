@@ -1,0 +1,341 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench`: bulletin's full pipeline against pdftotext, mutool, PyMuPDF and the
+# lopdf floor, on a corpus built from the fixtures; prints a table and writes bench/results.md.
+#
+# Environment (all optional):
+#   BENCH_RUNS=5         timed runs per measurement (median reported; one warm-up run before)
+#   BENCH_COPIES=25      copies of each source PDF in the corpus
+#   BENCH_PRODUCERS="lo rl gbk chrome gs"   fixtures used (<name>.<producer>.pdf); all good
+#                        fixture PDFs when none of these exist
+#   BENCH_LONG_PAGES=500 minimum pages of the long synthetic bulletin
+#   BENCH_STAGE_RUNS=3   runs of the per-stage split (median per stage)
+#   BENCH_INSTALL=1      try apt-get / pip for missing tools (0: never)
+#   CARGO_TARGET_DIR     where cargo builds (default: target/)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+runs=${BENCH_RUNS:-5}
+copies=${BENCH_COPIES:-25}
+producers=${BENCH_PRODUCERS:-lo rl gbk chrome gs}
+long_pages=${BENCH_LONG_PAGES:-500}
+stage_runs=${BENCH_STAGE_RUNS:-3}
+install=${BENCH_INSTALL:-1}
+target=${CARGO_TARGET_DIR:-$root/target}
+bin=$target/release/bulletin
+examples=$target/release/examples
+corpus=bench/corpus
+small=$corpus/small
+long=$corpus/long
+work=bench/work
+results=bench/results.md
+started=$(date +%s)
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+rm -rf "$work"
+mkdir -p "$work/out"
+load_at_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
+
+# ---------------------------------------------------------------- tools (installed when possible)
+as_root() {
+    if [ "$(id -u)" = 0 ]; then
+        "$@"
+    elif have sudo && sudo -n true 2>/dev/null; then
+        sudo -n "$@"
+    else
+        return 1
+    fi
+}
+apt_updated=0
+apt_install() {
+    [ "$install" = 1 ] && have apt-get || return 1
+    if [ "$apt_updated" = 0 ]; then
+        apt_updated=1
+        as_root apt-get update -qq >>"$work/install.log" 2>&1 || true
+    fi
+    log "installing $* (apt-get)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$work/install.log" 2>&1
+}
+have_pymupdf() { have python3 && python3 -c 'import pymupdf' >/dev/null 2>&1; }
+
+have pdftotext || apt_install poppler-utils || true
+have mutool || apt_install mupdf-tools || true
+[ -x /usr/bin/time ] || apt_install time || true
+have hyperfine || apt_install hyperfine || true
+if ! have_pymupdf && [ "$install" = 1 ] && have python3; then
+    log "installing pymupdf (pip)"
+    python3 -m pip install -q pymupdf >>"$work/install.log" 2>&1 || true
+fi
+missing=()
+have pdftotext || missing+=("pdftotext (apt package poppler-utils)")
+have mutool || missing+=("mutool (apt package mupdf-tools)")
+have_pymupdf || missing+=("PyMuPDF (pip package pymupdf)")
+[ -x /usr/bin/time ] || missing+=("/usr/bin/time (apt package time): no peak RSS")
+have hyperfine || missing+=("hyperfine (apt package hyperfine): timed with a shell loop instead")
+for m in "${missing[@]}"; do log "missing, skipped: $m"; done
+
+# ---------------------------------------------------------------- build
+log "building the release binary and the bench examples"
+cargo build --release --locked --bin bulletin \
+    --example floor --example stage_times --example make_long_pdf
+
+# ---------------------------------------------------------------- corpus
+good_pdfs() { # DIR: PDFs that are expected to convert (no .expected-error.txt beside them)
+    find "$1" -name '*.pdf' -type f | LC_ALL=C sort | while read -r f; do
+        [ -e "$f.expected-error.txt" ] || printf '%s\n' "$f"
+    done
+}
+candidates=()
+[ -d fixtures ] && mapfile -t candidates < <(good_pdfs fixtures)
+if [ "${#candidates[@]}" = 0 ] && [ -d ../shared/corpus/2021-13 ]; then
+    log "no PDF under fixtures/ yet; using ../shared/corpus/2021-13"
+    mapfile -t candidates < <(good_pdfs ../shared/corpus/2021-13)
+fi
+if [ "${#candidates[@]}" = 0 ]; then
+    log "no fixture PDF found (fixtures/ or ../shared/corpus/2021-13)"
+    exit 1
+fi
+sources=()
+for p in $producers; do
+    for f in "${candidates[@]}"; do
+        case $(basename "$f") in *."$p".pdf) sources+=("$f") ;; esac
+    done
+done
+[ "${#sources[@]}" -gt 0 ] || sources=("${candidates[@]}")
+
+manifest="copies=$copies long_pages=$long_pages
+$(sha256sum "${sources[@]}")"
+if [ -f "$corpus/MANIFEST" ] && [ "$(cat "$corpus/MANIFEST")" = "$manifest" ] &&
+    [ -f "$long/long.pdf" ]; then
+    log "corpus up to date ($corpus)"
+else
+    log "building the corpus: $copies copies of ${#sources[@]} PDFs, and a ${long_pages}+ page PDF"
+    rm -rf "$corpus"
+    mkdir -p "$small" "$long"
+    for f in "${sources[@]}"; do
+        name=$(basename "$f" .pdf)
+        for ((i = 1; i <= copies; i++)); do
+            cp "$f" "$small/$name-$(printf %03d "$i").pdf"
+        done
+    done
+    "$examples/make_long_pdf" --min-pages "$long_pages" -o "$long/long.pdf" "${sources[@]}" >&2
+    printf '%s\n' "$manifest" >"$corpus/MANIFEST"
+fi
+
+field() { # KEY LINE: the value of KEY=value in LINE
+    printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1
+}
+floor_small=$("$examples/floor" "$small")
+floor_long=$("$examples/floor" "$long")
+small_files=$(field files "$floor_small")
+small_pages=$(field pages "$floor_small")
+long_pages_real=$(field pages "$floor_long")
+small_mb=$(du -sk "$small" | awk '{printf "%.1f", $1 / 1024}')
+long_mb=$(du -sk "$long" | awk '{printf "%.1f", $1 / 1024}')
+source_names=$(for f in "${sources[@]}"; do basename "$f" .pdf | sed 's/^[^.]*\.//'; done | paste -sd' ')
+log "corpus: $small_files files, $small_pages pages ($small_mb MB); long: $long_pages_real pages ($long_mb MB)"
+
+# ---------------------------------------------------------------- does bulletin work on it?
+check_bulletin() { # NAME DIR: runs once, prints "N ok, M failed"
+    local out=$work/out/check-$1 err=$work/check-$1.err status=0
+    "$bin" ingest -j 2 -o "$out" "$2" 2>"$err" || status=$?
+    local summary
+    summary=$(grep -Eo '[0-9]+ ok, [0-9]+ failed' "$err" | tail -n1 || true)
+    [ -n "$summary" ] || summary="exit $status"
+    printf '%s\n' "$summary"
+    if [ "$status" != 0 ]; then
+        log "bulletin failed on some inputs of $2 ($summary); first errors:"
+        grep -v '^bulletin: [0-9]' "$err" | head -n 5 >&2 || true
+    fi
+}
+check_small=$(check_bulletin small "$small")
+check_long=$(check_bulletin long "$long")
+
+# ---------------------------------------------------------------- measuring
+declare -A T=() CPU=() RSS=() NOTE=()
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) exit; print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# measure KEY COMMAND...: median wall seconds into T[KEY], CPU seconds (user + system) into CPU[KEY],
+# peak RSS (kB) into RSS[KEY]. The command writes into $work/out/KEY, emptied before every run.
+measure() {
+    local key=$1 out=$work/out/$1
+    shift
+    log "timing $key"
+    if have hyperfine; then
+        local cmd
+        cmd=$(printf '%q ' "$@")
+        hyperfine --warmup 1 --runs "$runs" --ignore-failure --style basic \
+            --command-name "$key" --prepare "rm -rf $(printf %q "$out")" \
+            --export-csv "$work/hyperfine-$key.csv" "$cmd" >>"$work/hyperfine.log" 2>&1
+        T[$key]=$(awk -F, 'NR == 2 { print $4 }' "$work/hyperfine-$key.csv")
+        CPU[$key]=$(awk -F, 'NR == 2 { print $5 + $6 }' "$work/hyperfine-$key.csv")
+    else
+        local i t0 t1
+        for ((i = 0; i <= runs; i++)); do
+            rm -rf "$out"
+            t0=$(date +%s%N)
+            "$@" >/dev/null 2>&1 || true
+            t1=$(date +%s%N)
+            if ((i > 0)); then echo "$(((t1 - t0) / 1000))e-6"; fi
+        done >"$work/loop-$key.txt"
+        T[$key]=$(median <"$work/loop-$key.txt")
+    fi
+    if [ -x /usr/bin/time ]; then
+        rm -rf "$out"
+        /usr/bin/time -v -o "$work/rss-$key.txt" "$@" >/dev/null 2>"$work/stderr-$key.txt" || true
+        RSS[$key]=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$work/rss-$key.txt")
+        if [ -z "${CPU[$key]:-}" ]; then
+            CPU[$key]=$(awk -F': ' '/User time|System time/ { s += $2 } END { if (NR) print s }' \
+                "$work/rss-$key.txt")
+        fi
+    else
+        rm -rf "$out"
+        "$@" >/dev/null 2>"$work/stderr-$key.txt" || true
+    fi
+}
+
+for set in small long; do
+    dir=$small
+    [ "$set" = long ] && dir=$long
+    measure "bulletin-j1-$set" "$bin" ingest -q -j 1 -o "$work/out/bulletin-j1-$set" "$dir"
+    if [ "$set" = small ]; then
+        measure "bulletin-j2-$set" "$bin" ingest -q -j 2 -o "$work/out/bulletin-j2-$set" "$dir"
+    fi
+    if have pdftotext; then
+        measure "pdftotext-$set" bash bench/each.sh pdftotext "$dir" "$work/out/pdftotext-$set"
+    fi
+    if have mutool; then
+        measure "mutool-$set" bash bench/each.sh mutool "$dir" "$work/out/mutool-$set"
+    fi
+    if have_pymupdf; then
+        measure "pymupdf-$set" python3 bench/pymupdf_text.py "$dir" "$work/out/pymupdf-$set"
+        line=$(grep '^pymupdf files=' "$work/stderr-pymupdf-$set.txt" || true)
+        NOTE[pymupdf-$set]=$(field loop_seconds "$line")
+    fi
+    measure "floor-$set" "$examples/floor" "$dir"
+done
+
+log "per-stage split (stage_times, median of $stage_runs)"
+stages_small=$("$examples/stage_times" --repeat "$stage_runs" --out "$work/out/stages-small" "$small" |
+    grep '^stages ' || true)
+stages_long=$("$examples/stage_times" --repeat "$stage_runs" --out "$work/out/stages-long" "$long" |
+    grep '^stages ' || true)
+
+# ---------------------------------------------------------------- report
+load_at_end=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
+num() { awk -v x="$1" -v f="$2" 'BEGIN { if (x == "") print "–"; else printf f, x }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print ""; else printf "%.3f", a / b }'; }
+per_page() { awk -v t="$1" -v p="$2" 'BEGIN { if (t == "" || p + 0 == 0) print "–"; else printf "%.2f", t * 1000 / p }'; }
+mb() { awk -v k="$1" 'BEGIN { if (k == "") print "–"; else printf "%.1f", k * 1024 / 1e6 }'; }
+verdict() { # VALUE OP LIMIT
+    awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+        if (v == "") { print "n/a"; exit }
+        ok = (op == "<=") ? (v <= l) : (op == ">=") ? (v >= l) : (v < l)
+        print ok ? "PASS" : "FAIL" }'
+}
+version() { "$@" 2>&1 | head -n1 | sed 's/ *$//'; }
+pdftotext_v=$(have pdftotext && version pdftotext -v | sed 's/.*version //' || echo "")
+mutool_v=$(have mutool && version mutool -v | sed 's/.*version //' || echo "")
+pymupdf_v=$(have_pymupdf && python3 -c 'import sys; [sys.modules.__setitem__(m, None) for m in ("pymupdf.layout", "pymupdf4llm")]; import pymupdf; print(pymupdf.__version__, "/ MuPDF", pymupdf.mupdf_version)' 2>/dev/null || echo "")
+timer=$(have hyperfine && version hyperfine --version || echo "a shell loop (date +%s%N)")
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
+
+row() { # LABEL KEY-PREFIX: one table row, corpus and long
+    local s=$2-small l=$2-long
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
+        "$(num "${T[$s]:-}" %.3f)" "$(num "${CPU[$s]:-}" %.3f)" "$(per_page "${T[$s]:-}" "$small_pages")" \
+        "$(mb "${RSS[$s]:-}")" \
+        "$(num "${T[$l]:-}" %.3f)" "$(num "${CPU[$l]:-}" %.3f)" "$(per_page "${T[$l]:-}" "$long_pages_real")" \
+        "$(mb "${RSS[$l]:-}")"
+}
+j1=${T[bulletin-j1-small]:-}
+r_pdftotext=$(ratio "$j1" "${T[pdftotext-small]:-}")
+r_mutool=$(ratio "$j1" "${T[mutool-small]:-}")
+r_pymupdf=$(ratio "$j1" "${T[pymupdf-small]:-}")
+r_floor=$(ratio "$j1" "${T[floor-small]:-}")
+c1=${CPU[bulletin-j1-small]:-}
+c_pdftotext=$(ratio "$c1" "${CPU[pdftotext-small]:-}")
+c_mutool=$(ratio "$c1" "${CPU[mutool-small]:-}")
+c_pymupdf=$(ratio "$c1" "${CPU[pymupdf-small]:-}")
+c_floor=$(ratio "$c1" "${CPU[floor-small]:-}")
+speedup=$(ratio "$j1" "${T[bulletin-j2-small]:-}")
+pp_small=$(per_page "$j1" "$small_pages")
+pp_long=$(per_page "${T[bulletin-j1-long]:-}" "$long_pages_real")
+per_page_ratio() { # LONG-SECONDS CORPUS-SECONDS: (long s/page) / (corpus s/page)
+    awk -v a="$1" -v p="$long_pages_real" -v b="$2" -v q="$small_pages" \
+        'BEGIN { if (a == "" || b == "" || b + 0 == 0 || p + 0 == 0) print ""; else printf "%.3f", (a / p) / (b / q) }'
+}
+linearity=$(per_page_ratio "${T[bulletin-j1-long]:-}" "$j1")
+# The same without the JSON write (whose cost is per file, not per page): the library's stages.
+pipeline() { # STAGES-LINE: total minus write
+    awk -v t="$(field total "$1")" -v w="$(field write "$1")" 'BEGIN { if (t != "") printf "%.4f", t - w }'
+}
+pipe_small=$(pipeline "$stages_small")
+pipe_long=$(pipeline "$stages_long")
+linearity_pipe=$(per_page_ratio "$pipe_long" "$pipe_small")
+rss_j2=$(awk -v k="${RSS[bulletin-j2-small]:-}" 'BEGIN { if (k != "") printf "%.1f", k * 1024 / 1e6 }')
+stage_row() { # STAGE
+    local s l ts tl
+    s=$(field "$1" "$stages_small")
+    l=$(field "$1" "$stages_long")
+    ts=$(field total "$stages_small")
+    tl=$(field total "$stages_long")
+    printf '| %s | %s | %s | %s | %s |\n' "$1" "$(num "$s" %.3f)" \
+        "$(awk -v a="$s" -v b="$ts" 'BEGIN { if (a == "" || b + 0 == 0) print "–"; else printf "%.1f %%", 100 * a / b }')" \
+        "$(num "$l" %.3f)" \
+        "$(awk -v a="$l" -v b="$tl" 'BEGIN { if (a == "" || b + 0 == 0) print "–"; else printf "%.1f %%", 100 * a / b }')"
+}
+
+{
+    echo "# Benchmark results"
+    echo
+    echo "Written by \`make bench\` (bench/run.sh). Wall: median of $runs runs after one warm-up, timed with"
+    echo "$timer; CPU: user + system time of the same runs (mean). Peak RSS from \`/usr/bin/time -v\`"
+    echo "(for the one-process-per-file tools: the largest process). CPU time is the steadier figure"
+    echo "when the machine is busy (see the load average below)."
+    echo
+    echo "- machine: $(nproc) × ${cpu:-unknown CPU}, $(uname -sr), load average ${load_at_start} at start, ${load_at_end} at the end"
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $commit"
+    echo "- corpus: $small_files PDFs ($copies copies each of: $source_names), $small_pages pages, $small_mb MB;"
+    echo "  long: one ${long_pages_real}-page PDF ($long_mb MB) made of those files' pages in turn by examples/make_long_pdf.rs"
+    echo "- bulletin on the corpus: ${check_small}; on the long file: ${check_long}"
+    echo "- tools: pdftotext ${pdftotext_v:-missing}, mutool ${mutool_v:-missing}, PyMuPDF ${pymupdf_v:-missing}"
+    [ "${#missing[@]}" = 0 ] || echo "- skipped: $(printf '%s; ' "${missing[@]}")"
+    echo
+    echo "| tool | corpus: wall s | CPU s | ms/page | peak RSS MB | long: wall s | CPU s | ms/page | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    row "bulletin ingest -j 1 (full pipeline, JSON written)" bulletin-j1
+    row "bulletin ingest -j 2" bulletin-j2
+    row "pdftotext (one process per file)" pdftotext
+    row "mutool draw -F txt (one process per file)" mutool
+    row "PyMuPDF get_text (one Python process)" pymupdf
+    row "floor: lopdf load + inflate all streams (examples/floor.rs)" floor
+    if [ -n "${NOTE[pymupdf-small]:-}" ]; then
+        echo
+        echo "PyMuPDF's loop alone (without Python start-up and import): ${NOTE[pymupdf-small]} s on the corpus, ${NOTE[pymupdf-long]:-–} s on the long file."
+    fi
+    echo
+    echo "| target (issue 6), on wall time | limit | measured | | (same on CPU time) |"
+    echo "|---|---:|---:|---|---:|"
+    echo "| bulletin -j 1 / pdftotext | ≤ 0.25 | $(num "$r_pdftotext" %.2f) | $(verdict "$r_pdftotext" "<=" 0.25) | $(num "$c_pdftotext" %.2f) |"
+    echo "| bulletin -j 1 / mutool | ≤ 0.5 | $(num "$r_mutool" %.2f) | $(verdict "$r_mutool" "<=" 0.5) | $(num "$c_mutool" %.2f) |"
+    echo "| bulletin -j 1 / PyMuPDF | ≤ 0.6 | $(num "$r_pymupdf" %.2f) | $(verdict "$r_pymupdf" "<=" 0.6) | $(num "$c_pymupdf" %.2f) |"
+    echo "| bulletin -j 1 / floor | ≤ 3 | $(num "$r_floor" %.2f) | $(verdict "$r_floor" "<=" 3) | $(num "$c_floor" %.2f) |"
+    echo "| speed-up of -j 2 over -j 1 | ≥ 1.8 | $(num "$speedup" %.2f) | $(verdict "$speedup" ">=" 1.8) | |"
+    echo "| time per page, ${long_pages_real}-page file / corpus ($pp_long / $pp_small ms) | ≤ 1.2 | $(num "$linearity" %.2f) | $(verdict "$linearity" "<=" 1.2) | |"
+    echo "| the same, pipeline stages only, no write ($(per_page "$pipe_long" "$long_pages_real") / $(per_page "$pipe_small" "$small_pages") ms) | ≤ 1.2 | $(num "$linearity_pipe" %.2f) | $(verdict "$linearity_pipe" "<=" 1.2) | |"
+    echo "| peak RSS of -j 2 over the corpus, MB | < 100 | $(num "$rss_j2" %.1f) | $(verdict "$rss_j2" "<" 100) | |"
+    echo
+    echo "Where bulletin's time goes (examples/stage_times.rs: \`bulletin::process_path_timed\` plus the"
+    echo "JSON write, single-threaded, median of $stage_runs runs per stage):"
+    echo
+    echo "| stage | corpus s | share | long s | share |"
+    echo "|---|---:|---:|---:|---:|"
+    for stage in read extract clean structure entries validate write total; do stage_row "$stage"; done
+} >"$results"
+
+cat "$results"
+log "wrote $results in $(($(date +%s) - started)) s"
