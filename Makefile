@@ -4,8 +4,10 @@
 build:
 	cargo build --release --locked
 
+# Three fixtures are broken on purpose (encrypted, scanned, truncated): they are reported on stderr
+# and make the exit code 1, which `-` tells make to accept; the other documents are in out/2021-13/.
 run: build
-	./target/release/bulletin ingest -o out fixtures
+	-./target/release/bulletin ingest -o out/2021-13 fixtures/2021-13
 
 test:
 	cargo test --workspace --locked

@@ -5,7 +5,16 @@ use std::path::Path;
 
 use crate::util::{files_under, fixtures, norm, similarity};
 
-/// Compares two documents as the scorer does; returns every mismatch.
+/// The codes of a document's warnings, in order.
+fn warning_codes(doc: &Value) -> Value {
+    let codes = doc["warnings"]
+        .as_array()
+        .map(|w| w.iter().map(|w| w["code"].clone()).collect())
+        .unwrap_or_default();
+    Value::Array(codes)
+}
+
+/// Compares two documents as the scorer does (warnings by code); returns every mismatch.
 fn compare(expected: &Value, actual: &Value) -> Vec<String> {
     let mut misses = Vec::new();
     let eq = |misses: &mut Vec<String>, name: String, e: &Value, a: &Value| {
@@ -45,8 +54,8 @@ fn compare(expected: &Value, actual: &Value) -> Vec<String> {
     eq(
         &mut misses,
         "warnings".into(),
-        &expected["warnings"],
-        &actual["warnings"],
+        &warning_codes(expected),
+        &warning_codes(actual),
     );
     let empty = Vec::new();
     let es = expected["sections"].as_array().unwrap_or(&empty);
@@ -127,6 +136,22 @@ fn run(input: &Path) -> Result<Value, String> {
         .map_err(|e| e.to_string())
 }
 
+/// `<input>.expected-warnings.txt`, when present, lists the warning codes (one a line) that replace
+/// those of the expected document: the shared corpus's expectations predate some warnings the
+/// issues ask for (e.g. `repaired_xref`), and the copied expectation files stay as they were.
+fn override_warnings(expected: &mut Value, input: &str) {
+    let Ok(list) = std::fs::read_to_string(format!("{input}.expected-warnings.txt")) else {
+        return;
+    };
+    let warnings = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|code| serde_json::json!({"code": code, "message": ""}))
+        .collect();
+    expected["warnings"] = Value::Array(warnings);
+}
+
 #[test]
 fn every_fixture_matches_its_expectation() {
     let mut failures = Vec::new();
@@ -135,8 +160,9 @@ fn every_fixture_matches_its_expectation() {
         let name = path.to_string_lossy().into_owned();
         if let Some(input) = name.strip_suffix(".expected.json") {
             checked += 1;
-            let expected: Value =
+            let mut expected: Value =
                 serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            override_warnings(&mut expected, input);
             match run(Path::new(input)) {
                 Ok(actual) => {
                     let misses = compare(&expected, &actual);
