@@ -5,6 +5,13 @@
 //! drawn. It follows the text and graphics state (`q`/`Q`/`cm`, `BT`…`ET`, `Tf Tc Tw Tz TL Ts`,
 //! `Td TD Tm T*`, `Tj TJ ' "`) and Form XObjects (with depth limit and cycle detection); Type3
 //! glyph procedures are never run and inline images are skipped without decoding.
+//!
+//! The work is bounded whatever the file does: every token and every glyph costs one unit, and
+//! a Form XObject call costs a fixed fee plus its length, so a "billion laughs" of forms that
+//! each draw the next several times (no cycle, small depth, exponential calls) runs into the
+//! page's work limit after a fraction of a second instead of running for hours. A page that
+//! reaches its limit keeps what was drawn so far and is flagged (`work_cut`); the caller also
+//! bounds the sum over the file.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -90,6 +97,10 @@ pub(crate) struct PageContent {
     pub(crate) unmapped: u64,
     /// A Form XObject recursion was cut (cycle or depth).
     pub(crate) forms_cut: u32,
+    /// Work units spent (tokens, glyphs, form calls).
+    pub(crate) work: u64,
+    /// The work limit was reached: the rest of the page was not interpreted.
+    pub(crate) work_cut: bool,
 }
 
 /// Fonts shared by all pages of a document.
@@ -119,6 +130,41 @@ enum Operand<'a> {
     Other,
 }
 
+impl Operand<'_> {
+    fn into_owned(self) -> Operand<'static> {
+        match self {
+            Operand::Num(n) => Operand::Num(n),
+            Operand::Name(n) => Operand::Name(std::borrow::Cow::Owned(n.into_owned())),
+            Operand::Str(s) => Operand::Str(s),
+            Operand::Arr(a) => Operand::Arr(a.into_iter().map(Operand::into_owned).collect()),
+            Operand::Other => Operand::Other,
+        }
+    }
+}
+
+/// The state of one content sequence (a page's streams, or one form), kept across the streams of
+/// a page's `/Contents` array, which are one content stream split at token boundaries.
+pub(crate) struct Frame {
+    gs: GState,
+    stack: Vec<GState>,
+    tm: Matrix,
+    tlm: Matrix,
+    /// Operands left at the end of one stream, for the operator at the start of the next.
+    carry: Vec<Operand<'static>>,
+}
+
+impl Frame {
+    fn new(gs: GState) -> Self {
+        Frame {
+            gs,
+            stack: Vec::new(),
+            tm: Matrix::IDENTITY,
+            tlm: Matrix::IDENTITY,
+            carry: Vec::new(),
+        }
+    }
+}
+
 /// Interpreter for the content of one document.
 pub(crate) struct Interp<'a> {
     pub(crate) doc: &'a Document,
@@ -126,6 +172,8 @@ pub(crate) struct Interp<'a> {
     pub(crate) fonts: &'a mut FontCache,
     pub(crate) deadline: Option<Instant>,
     pub(crate) max_form_depth: u32,
+    /// Work units this page may spend (see the module documentation).
+    pub(crate) max_work: u64,
     pub(crate) out: PageContent,
     form_stack: Vec<ObjectId>,
     codes: Vec<Code>,
@@ -134,6 +182,10 @@ pub(crate) struct Interp<'a> {
 }
 
 const MAX_GLYPHS_PER_PAGE: usize = 2_000_000;
+
+/// Work charged for calling a Form XObject, besides one unit per 64 bytes of its content (which
+/// is lexed again on every call).
+const FORM_CALL_WORK: u64 = 16;
 
 fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     match o {
@@ -187,6 +239,7 @@ impl<'a> Interp<'a> {
             fonts,
             deadline,
             max_form_depth,
+            max_work: u64::MAX,
             out: PageContent::default(),
             form_stack: Vec::new(),
             codes: Vec::new(),
@@ -195,14 +248,9 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Runs `content` with `resources` under the initial matrix `ctm`.
-    pub(crate) fn run(
-        &mut self,
-        content: &[u8],
-        resources: Option<&'a Dictionary>,
-        ctm: Matrix,
-    ) -> Result<(), Error> {
-        let gs = GState {
+    /// The state at the start of a page drawn under the initial matrix `ctm`.
+    pub(crate) fn begin(ctm: Matrix) -> Frame {
+        Frame::new(GState {
             ctm,
             font: None,
             size: 0.0,
@@ -211,8 +259,38 @@ impl<'a> Interp<'a> {
             th: 1.0,
             tl: 0.0,
             rise: 0.0,
-        };
-        self.run_stream(content, resources, gs, 0)
+        })
+    }
+
+    /// Runs `content` (one stream of the page) with `resources`, continuing from `frame`.
+    pub(crate) fn run_part(
+        &mut self,
+        content: &[u8],
+        resources: Option<&'a Dictionary>,
+        frame: &mut Frame,
+    ) -> Result<(), Error> {
+        self.run_stream(content, resources, frame, 0)
+    }
+
+    /// Runs `content` with `resources` under the initial matrix `ctm`.
+    #[cfg(test)]
+    pub(crate) fn run(
+        &mut self,
+        content: &[u8],
+        resources: Option<&'a Dictionary>,
+        ctm: Matrix,
+    ) -> Result<(), Error> {
+        let mut frame = Self::begin(ctm);
+        self.run_part(content, resources, &mut frame)
+    }
+
+    /// Charges `n` work units; `false` once the page's limit is reached.
+    fn spend(&mut self, n: u64) -> bool {
+        self.out.work = self.out.work.saturating_add(n);
+        if self.out.work > self.max_work {
+            self.out.work_cut = true;
+        }
+        !self.out.work_cut
     }
 
     fn font(
@@ -258,16 +336,22 @@ impl<'a> Interp<'a> {
         &mut self,
         content: &[u8],
         resources: Option<&'a Dictionary>,
-        gs0: GState,
+        frame: &mut Frame,
         depth: u32,
     ) -> Result<(), Error> {
-        let mut gs = gs0;
-        let mut stack: Vec<GState> = Vec::new();
-        let mut tm = Matrix::IDENTITY;
-        let mut tlm = Matrix::IDENTITY;
-        let mut ops: Vec<Operand<'_>> = Vec::with_capacity(8);
+        let Frame {
+            gs,
+            stack,
+            tm,
+            tlm,
+            carry,
+        } = frame;
+        let mut ops: Vec<Operand<'_>> = std::mem::take(carry);
         let mut lx = Lexer::new(content);
         while let Some(tok) = lx.next_tok() {
+            if !self.spend(1) {
+                return Ok(());
+            }
             let op = match tok {
                 Tok::Num(n) => {
                     ops.push(Operand::Num(n as f32));
@@ -283,6 +367,9 @@ impl<'a> Interp<'a> {
                 }
                 Tok::ArrOpen => {
                     let arr = read_array(&mut lx, 0);
+                    if !self.spend(arr.len() as u64) {
+                        return Ok(());
+                    }
                     ops.push(Operand::Arr(arr));
                     continue;
                 }
@@ -320,7 +407,7 @@ impl<'a> Interp<'a> {
                 }
                 b"Q" => {
                     if let Some(g) = stack.pop() {
-                        gs = g;
+                        *gs = g;
                     }
                 }
                 b"cm" => {
@@ -332,8 +419,8 @@ impl<'a> Interp<'a> {
                     }
                 }
                 b"BT" => {
-                    tm = Matrix::IDENTITY;
-                    tlm = Matrix::IDENTITY;
+                    *tm = Matrix::IDENTITY;
+                    *tlm = Matrix::IDENTITY;
                 }
                 b"ET" => {}
                 b"Tf" => {
@@ -348,58 +435,58 @@ impl<'a> Interp<'a> {
                 b"TL" => gs.tl = n(0),
                 b"Ts" => gs.rise = n(0),
                 b"Td" => {
-                    tlm = Matrix::translate(n(0), n(1)).then(&tlm);
-                    tm = tlm;
+                    *tlm = Matrix::translate(n(0), n(1)).then(tlm);
+                    *tm = *tlm;
                 }
                 b"TD" => {
                     gs.tl = -n(1);
-                    tlm = Matrix::translate(n(0), n(1)).then(&tlm);
-                    tm = tlm;
+                    *tlm = Matrix::translate(n(0), n(1)).then(tlm);
+                    *tm = *tlm;
                 }
                 b"Tm" => {
                     let m = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]);
                     if m.is_finite() {
-                        tlm = m;
-                        tm = m;
+                        *tlm = m;
+                        *tm = m;
                     }
                 }
                 b"T*" => {
-                    tlm = Matrix::translate(0.0, -gs.tl).then(&tlm);
-                    tm = tlm;
+                    *tlm = Matrix::translate(0.0, -gs.tl).then(tlm);
+                    *tm = *tlm;
                 }
                 b"Tj" => {
                     if let Some(Operand::Str(s)) = ops.first() {
-                        self.show(s, &gs, &mut tm);
+                        self.show(s, gs, tm);
                     }
                 }
                 b"'" => {
-                    tlm = Matrix::translate(0.0, -gs.tl).then(&tlm);
-                    tm = tlm;
+                    *tlm = Matrix::translate(0.0, -gs.tl).then(tlm);
+                    *tm = *tlm;
                     if let Some(Operand::Str(s)) = ops.first() {
-                        self.show(s, &gs, &mut tm);
+                        self.show(s, gs, tm);
                     }
                 }
                 b"\"" => {
                     gs.tw = n(0);
                     gs.tc = n(1);
-                    tlm = Matrix::translate(0.0, -gs.tl).then(&tlm);
-                    tm = tlm;
+                    *tlm = Matrix::translate(0.0, -gs.tl).then(tlm);
+                    *tm = *tlm;
                     if let Some(Operand::Str(s)) = ops.get(2) {
-                        self.show(s, &gs, &mut tm);
+                        self.show(s, gs, tm);
                     }
                 }
                 b"TJ" => {
                     if let Some(Operand::Arr(items)) = ops.first() {
                         for it in items {
                             match it {
-                                Operand::Str(s) => self.show(s, &gs, &mut tm),
+                                Operand::Str(s) => self.show(s, gs, tm),
                                 Operand::Num(v) if v.is_finite() => {
                                     let adj = -v / 1000.0 * gs.size;
                                     let vertical = gs.font.as_ref().is_some_and(|f| f.vertical);
-                                    tm = if vertical {
-                                        Matrix::translate(0.0, -adj).then(&tm)
+                                    *tm = if vertical {
+                                        Matrix::translate(0.0, -adj).then(tm)
                                     } else {
-                                        Matrix::translate(adj * gs.th, 0.0).then(&tm)
+                                        Matrix::translate(adj * gs.th, 0.0).then(tm)
                                     };
                                 }
                                 _ => {}
@@ -409,7 +496,7 @@ impl<'a> Interp<'a> {
                 }
                 b"Do" => {
                     if let Some(Operand::Name(name)) = ops.first() {
-                        self.do_xobject(resources, name, &gs, depth)?;
+                        self.do_xobject(resources, name, gs, depth)?;
                     }
                 }
                 b"BI" => {
@@ -430,6 +517,9 @@ impl<'a> Interp<'a> {
                 self.out.unknown_ops += 1;
             }
             ops.clear();
+        }
+        if ops.len() <= 64 {
+            carry.extend(ops.into_iter().map(Operand::into_owned));
         }
         Ok(())
     }
@@ -476,9 +566,12 @@ impl<'a> Interp<'a> {
         if filters::is_image_codec(doc, stream) {
             return Ok(());
         }
-        let Some(content) = filters::decode(doc, stream, self.budget)? else {
+        let Some(content) = filters::decode_shared(doc, id, stream, self.budget)? else {
             return Ok(());
         };
+        if !self.spend(FORM_CALL_WORK + content.len() as u64 / 64) {
+            return Ok(());
+        }
         let form_res = stream
             .dict
             .get(b"Resources")
@@ -491,7 +584,8 @@ impl<'a> Interp<'a> {
         if let Some(id) = id {
             self.form_stack.push(id);
         }
-        let r = self.run_stream(&content, form_res, inner, depth + 1);
+        let mut frame = Frame::new(inner);
+        let r = self.run_stream(&content, form_res, &mut frame, depth + 1);
         if id.is_some() {
             self.form_stack.pop();
         }
@@ -504,6 +598,9 @@ impl<'a> Interp<'a> {
         self.codes.clear();
         self.texts.clear();
         font.decode(s, &mut self.codes, &mut self.texts);
+        if !self.spend(self.codes.len() as u64) {
+            return;
+        }
         let m = tm.then(&gs.ctm);
         let [a, b, c, d, _, _] = m.0;
         let scale = (a * d - b * c).abs().sqrt();

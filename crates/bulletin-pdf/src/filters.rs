@@ -2,23 +2,40 @@
 //!
 //! Takes a lopdf stream (already decrypted by lopdf) and gives its decoded bytes, never more than
 //! the per-stream and per-file budgets allow: a decompression bomb fails fast with
-//! [`Error::ResourceLimit`] instead of filling memory. Image codecs (DCT, JPX, JBIG2, CCITT) are
-//! never run: those streams come back as `None`, since text extraction has no use for pixels.
+//! [`Error::ResourceLimit`] instead of filling memory. Every filter layer is decoded against what
+//! is left of both budgets (`min(per-stream cap, per-file cap − bytes already decoded)`), so the
+//! limit is enforced while inflating, before the memory is allocated, and output buffers grow in
+//! steps rather than being reserved up front. Streams drawn more than once (a form on every page,
+//! one content stream shared by several pages) are decoded once and shared through a bounded
+//! cache. Image codecs (DCT, JPX, JBIG2, CCITT) are never run: those streams come back as `None`,
+//! since text extraction has no use for pixels.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 
-use lopdf::{Dictionary, Object, Stream};
+use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 use crate::Error;
 
-/// Byte budgets shared by every stream decoded for one file.
+/// Most decoded bytes kept in the shared-stream cache of one file.
+const CACHE_BYTES: u64 = 64 << 20;
+
+/// Resource budgets shared by everything decoded and interpreted for one file.
 pub(crate) struct Budget {
     pub(crate) max_stream: u64,
     pub(crate) max_total: u64,
     used: Cell<u64>,
     /// Flate streams that did not inflate at all (garbage, e.g. from a wrong decryption key).
     pub(crate) broken_flate: Cell<u32>,
+    /// Decoded streams by object number, shared by every page and form that draws them.
+    cache: RefCell<HashMap<ObjectId, Option<Rc<Vec<u8>>>>>,
+    cached_bytes: Cell<u64>,
 }
+
+/// A decoder's output reached its limit.
+#[derive(Debug)]
+pub(crate) struct Overflow;
 
 impl Budget {
     pub(crate) fn new(max_stream: u64, max_total: u64) -> Self {
@@ -27,6 +44,29 @@ impl Budget {
             max_total,
             used: Cell::new(0),
             broken_flate: Cell::new(0),
+            cache: RefCell::new(HashMap::new()),
+            cached_bytes: Cell::new(0),
+        }
+    }
+
+    /// Decoded bytes charged so far.
+    #[cfg(test)]
+    pub(crate) fn used(&self) -> u64 {
+        self.used.get()
+    }
+
+    /// How many bytes the next decoding step may produce.
+    fn allowance(&self) -> u64 {
+        self.max_stream
+            .min(self.max_total.saturating_sub(self.used.get()))
+    }
+
+    /// The error for an output that outgrew `limit` (an allowance).
+    fn overflow(&self, limit: u64) -> Error {
+        if limit < self.max_stream {
+            total_exceeded(self.max_total)
+        } else {
+            too_big(self.max_stream)
         }
     }
 
@@ -34,10 +74,7 @@ impl Budget {
         let used = self.used.get().saturating_add(n);
         self.used.set(used);
         if used > self.max_total {
-            return Err(Error::ResourceLimit(format!(
-                "decoded streams exceed {} bytes in total",
-                self.max_total
-            )));
+            return Err(total_exceeded(self.max_total));
         }
         Ok(())
     }
@@ -50,8 +87,35 @@ fn name_of(obj: &Object) -> Option<&[u8]> {
     }
 }
 
+/// Decodes the stream `id` (or an inline stream when `id` is `None`) once per file: later calls
+/// for the same object share the first result and cost no budget. Results stop being cached once
+/// the cache holds [`CACHE_BYTES`]; they are then decoded (and charged) again.
+pub(crate) fn decode_shared(
+    doc: &lopdf::Document,
+    id: Option<ObjectId>,
+    stream: &Stream,
+    budget: &Budget,
+) -> Result<Option<Rc<Vec<u8>>>, Error> {
+    if let Some(id) = id
+        && let Some(hit) = budget.cache.borrow().get(&id)
+    {
+        return Ok(hit.clone());
+    }
+    let out = decode(doc, stream, budget)?.map(Rc::new);
+    if let Some(id) = id {
+        let n = out.as_ref().map_or(0, |d| d.len() as u64);
+        let cached = budget.cached_bytes.get().saturating_add(n);
+        if cached <= CACHE_BYTES {
+            budget.cached_bytes.set(cached);
+            budget.cache.borrow_mut().insert(id, out.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// Decodes `stream`. `Ok(None)` means an image codec or an unknown filter: the caller skips it.
-/// Corrupt compressed data yields what could be decoded before the damage.
+/// Corrupt compressed data yields what could be decoded before the damage. Every layer's output
+/// is charged to the per-file budget.
 pub(crate) fn decode(
     doc: &lopdf::Document,
     stream: &Stream,
@@ -81,45 +145,69 @@ pub(crate) fn decode(
     if filters.len() > 8 {
         return Ok(None);
     }
-    let cap = budget.max_stream;
+    if filters.iter().any(|f| !is_text_filter(f)) {
+        // Image codecs and anything unknown: never decoded.
+        return Ok(None);
+    }
     let mut data: Option<Vec<u8>> = None;
     for (i, f) in filters.iter().enumerate() {
         let input: &[u8] = data.as_deref().unwrap_or(&stream.content);
         let parm = parms.get(i).copied().flatten();
+        let cap = budget.allowance();
         let out = match *f {
             b"FlateDecode" | b"Fl" => {
-                let raw = inflate(input, cap)?;
+                let raw = inflate(input, cap).map_err(|_| budget.overflow(cap))?;
                 if raw.is_empty() && input.len() > 8 {
                     budget.broken_flate.set(budget.broken_flate.get() + 1);
                 }
-                predict(raw, parm)
+                Ok(predict(raw, parm))
             }
             b"LZWDecode" | b"LZW" => {
                 let early = parm
                     .and_then(|p| p.get(b"EarlyChange").ok())
                     .and_then(|o| o.as_i64().ok())
                     .unwrap_or(1);
-                let raw = lzw(input, early != 0, cap)?;
-                predict(raw, parm)
+                let raw = lzw(input, early != 0, cap).map_err(|_| budget.overflow(cap))?;
+                Ok(predict(raw, parm))
             }
-            b"ASCIIHexDecode" | b"AHx" => ascii_hex(input),
-            b"ASCII85Decode" | b"A85" => ascii85(input),
-            b"RunLengthDecode" | b"RL" => run_length(input, cap)?,
-            b"Crypt" => input.to_vec(),
-            // Image codecs and anything unknown: never decoded.
-            _ => return Ok(None),
-        };
+            b"ASCIIHexDecode" | b"AHx" => ascii_hex(input, cap),
+            b"ASCII85Decode" | b"A85" => ascii85(input, cap),
+            b"RunLengthDecode" | b"RL" => run_length(input, cap),
+            _ => Ok(input.to_vec()),
+        }
+        .map_err(|_| budget.overflow(cap))?;
+        budget.charge(out.len() as u64)?;
         data = Some(out);
     }
     let out = match data {
         Some(d) => d,
-        None => stream.content.clone(),
+        None => {
+            let cap = budget.allowance();
+            if stream.content.len() as u64 > cap {
+                return Err(budget.overflow(cap));
+            }
+            budget.charge(stream.content.len() as u64)?;
+            stream.content.clone()
+        }
     };
-    if out.len() as u64 > cap {
-        return Err(too_big(cap));
-    }
-    budget.charge(out.len() as u64)?;
     Ok(Some(out))
+}
+
+fn is_text_filter(f: &[u8]) -> bool {
+    matches!(
+        f,
+        b"FlateDecode"
+            | b"Fl"
+            | b"LZWDecode"
+            | b"LZW"
+            | b"ASCIIHexDecode"
+            | b"AHx"
+            | b"ASCII85Decode"
+            | b"A85"
+            | b"RunLengthDecode"
+            | b"RL"
+            | b"Crypt"
+    )
 }
 
 /// Whether the stream is compressed with an image-only codec.
@@ -148,9 +236,13 @@ fn too_big(cap: u64) -> Error {
     Error::ResourceLimit(format!("a stream decodes to more than {cap} bytes"))
 }
 
-/// Inflates zlib (or, failing the header, raw deflate) data with an output cap. Damage after some
-/// output (bad Adler-32, truncation) keeps the output so far, as viewers do.
-pub(crate) fn inflate(input: &[u8], cap: u64) -> Result<Vec<u8>, Error> {
+fn total_exceeded(cap: u64) -> Error {
+    Error::ResourceLimit(format!("decoded streams exceed {cap} bytes in total"))
+}
+
+/// Inflates zlib (or, failing the header, raw deflate) data, producing at most `cap` bytes.
+/// Damage after some output (bad Adler-32, truncation) keeps the output so far, as viewers do.
+pub(crate) fn inflate(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
     let zlib_header = input.len() >= 2
         && input[0] & 0x0f == 8
         && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
@@ -162,17 +254,21 @@ pub(crate) fn inflate(input: &[u8], cap: u64) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-fn inflate_with(input: &[u8], zlib: bool, cap: u64) -> Result<Vec<u8>, Error> {
+/// The output buffer starts small and grows by at most 8 MiB at a time, never past `cap + 1`
+/// bytes: a bomb is stopped after allocating about `cap`, however big it claims to be.
+fn inflate_with(input: &[u8], zlib: bool, cap: u64) -> Result<Vec<u8>, Overflow> {
     use flate2::{Decompress, FlushDecompress, Status};
+    let hard = usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX);
     let mut d = Decompress::new(zlib);
-    let mut out: Vec<u8> = Vec::with_capacity((input.len() * 4).min(1 << 20));
+    let mut out: Vec<u8> =
+        Vec::with_capacity(input.len().saturating_mul(4).clamp(4096, 1 << 20).min(hard));
     loop {
         if out.len() == out.capacity() {
-            if out.len() as u64 >= cap {
-                return Err(too_big(cap));
+            if out.len() >= hard {
+                return Err(Overflow);
             }
-            let grow = out.capacity().clamp(4096, 8 << 20);
-            out.reserve(grow);
+            let grow = out.capacity().clamp(4096, 8 << 20).min(hard - out.len());
+            out.reserve_exact(grow);
         }
         let consumed = d.total_in() as usize;
         let Some(rest) = input.get(consumed..) else {
@@ -191,9 +287,9 @@ fn inflate_with(input: &[u8], zlib: bool, cap: u64) -> Result<Vec<u8>, Error> {
             }
             Err(_) => break,
         }
-        if out.len() as u64 > cap {
-            return Err(too_big(cap));
-        }
+    }
+    if out.len() as u64 > cap {
+        return Err(Overflow);
     }
     Ok(out)
 }
@@ -214,7 +310,8 @@ fn predict(data: Vec<u8>, parm: Option<&Dictionary>) -> Vec<u8> {
     let bpc = parm_int(parm, b"BitsPerComponent", 8).clamp(1, 16) as usize;
     let columns = parm_int(parm, b"Columns", 1).clamp(1, 1 << 20) as usize;
     let bpp = (colors * bpc).div_ceil(8).max(1);
-    let row = (colors * bpc * columns).div_ceil(8);
+    // A row longer than the data is one partial row: never allocate more than the data.
+    let row = (colors * bpc * columns).div_ceil(8).min(data.len()).max(1);
     if predictor == 2 {
         if bpc != 8 {
             return data;
@@ -268,8 +365,8 @@ fn predict(data: Vec<u8>, parm: Option<&Dictionary>) -> Vec<u8> {
     out
 }
 
-fn ascii_hex(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len() / 2);
+fn ascii_hex(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
+    let mut out = Vec::with_capacity((input.len() / 2).min(1 << 20));
     let mut hi: Option<u8> = None;
     for &b in input {
         if b == b'>' {
@@ -289,18 +386,31 @@ fn ascii_hex(input: &[u8]) -> Vec<u8> {
     if let Some(h) = hi {
         out.push(h << 4);
     }
-    out
+    capped(out, cap)
 }
 
-fn ascii85(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len() * 4 / 5);
+fn capped(out: Vec<u8>, cap: u64) -> Result<Vec<u8>, Overflow> {
+    if out.len() as u64 > cap {
+        Err(Overflow)
+    } else {
+        Ok(out)
+    }
+}
+
+fn ascii85(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
+    let mut out = Vec::with_capacity((input.len() * 4 / 5).min(1 << 20));
     let mut group = [0u8; 5];
     let mut n = 0;
     let body = input.strip_prefix(b"<~").unwrap_or(input);
     for &b in body {
         match b {
             b'~' => break,
-            b'z' if n == 0 => out.extend_from_slice(&[0, 0, 0, 0]),
+            b'z' if n == 0 => {
+                out.extend_from_slice(&[0, 0, 0, 0]);
+                if out.len() as u64 > cap {
+                    return Err(Overflow);
+                }
+            }
             b'!'..=b'u' => {
                 group[n] = b - b'!';
                 n += 1;
@@ -320,10 +430,10 @@ fn ascii85(input: &[u8]) -> Vec<u8> {
         let v = group.iter().fold(0u64, |acc, &d| acc * 85 + u64::from(d));
         out.extend_from_slice(&(v as u32).to_be_bytes()[..n - 1]);
     }
-    out
+    capped(out, cap)
 }
 
-fn run_length(input: &[u8], cap: u64) -> Result<Vec<u8>, Error> {
+fn run_length(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(&len) = input.get(i) {
@@ -342,13 +452,13 @@ fn run_length(input: &[u8], cap: u64) -> Result<Vec<u8>, Error> {
             out.extend(std::iter::repeat_n(b, 257 - usize::from(len)));
         }
         if out.len() as u64 > cap {
-            return Err(too_big(cap));
+            return Err(Overflow);
         }
     }
     Ok(out)
 }
 
-fn lzw(input: &[u8], early: bool, cap: u64) -> Result<Vec<u8>, Error> {
+fn lzw(input: &[u8], early: bool, cap: u64) -> Result<Vec<u8>, Overflow> {
     let mut out = Vec::new();
     let mut table: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
     table.push(Vec::new());
@@ -390,7 +500,7 @@ fn lzw(input: &[u8], early: bool, cap: u64) -> Result<Vec<u8>, Error> {
         };
         out.extend_from_slice(&entry);
         if out.len() as u64 > cap {
-            return Err(too_big(cap));
+            return Err(Overflow);
         }
         if let Some(p) = prev
             && table.len() < 4096
@@ -417,15 +527,95 @@ fn lzw(input: &[u8], early: bool, cap: u64) -> Result<Vec<u8>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::dictionary;
     use std::io::Write;
+
+    fn zeros_zlib(n: usize) -> Vec<u8> {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&vec![0u8; n]).ok();
+        e.finish().unwrap_or_default()
+    }
 
     #[test]
     fn inflate_caps_output() {
+        let z = zeros_zlib(10 << 20);
+        assert!(inflate(&z, 1 << 20).is_err());
+        let v = inflate(&z, 20 << 20).unwrap_or_default();
+        assert_eq!(v.len(), 10 << 20);
+        // Exactly at the cap is fine, one byte over is not.
+        assert_eq!(inflate(&z, 10 << 20).map(|v| v.len()).ok(), Some(10 << 20));
+        assert!(inflate(&z, (10 << 20) - 1).is_err());
+    }
+
+    #[test]
+    fn inflate_grows_gradually_and_never_past_the_cap() {
+        let z = zeros_zlib(3 << 20);
+        // Far below the cap: the buffer is not reserved up to the cap.
+        let v = inflate(&z, 1 << 40).unwrap_or_default();
+        assert!(v.capacity() < 12 << 20, "capacity {}", v.capacity());
+        // A cap just above the output: never more than cap + 1 bytes allocated.
+        let cap = (3 << 20) + 10;
+        let v = inflate(&z, cap).unwrap_or_default();
+        assert!(v.capacity() as u64 <= cap + 1, "capacity {}", v.capacity());
+    }
+
+    fn flate_stream(n: usize) -> Stream {
+        let dict = dictionary! { "Filter" => "FlateDecode" };
+        Stream::new(dict, zeros_zlib(n))
+    }
+
+    #[test]
+    fn total_budget_stops_the_stream_that_crosses_it() {
+        let doc = lopdf::Document::with_version("1.5");
+        let budget = Budget::new(4 << 20, 10 << 20);
+        let s = flate_stream(3 << 20);
+        for _ in 0..3 {
+            assert!(matches!(decode(&doc, &s, &budget), Ok(Some(_))));
+        }
+        // The fourth would make 12 MiB: it is cut at the 1 MiB left, with the per-file message.
+        match decode(&doc, &s, &budget) {
+            Err(Error::ResourceLimit(m)) => assert!(m.contains("in total"), "{m}"),
+            other => panic!("{:?}", other.map(|o| o.map(|v| v.len()))),
+        }
+        assert!(budget.used() <= 10 << 20);
+        // The per-stream cap has its own message.
+        let big = flate_stream(5 << 20);
+        let fresh = Budget::new(4 << 20, 100 << 20);
+        match decode(&doc, &big, &fresh) {
+            Err(Error::ResourceLimit(m)) => assert!(m.contains("a stream decodes"), "{m}"),
+            other => panic!("{:?}", other.map(|o| o.map(|v| v.len()))),
+        }
+    }
+
+    #[test]
+    fn nested_layers_are_each_capped() {
+        let doc = lopdf::Document::with_version("1.5");
+        let inner = zeros_zlib(50 << 20);
         let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-        e.write_all(&vec![0u8; 10 << 20]).ok();
-        let z = e.finish().unwrap_or_default();
-        assert!(matches!(inflate(&z, 1 << 20), Err(Error::ResourceLimit(_))));
-        assert_eq!(inflate(&z, 20 << 20).map(|v| v.len()).ok(), Some(10 << 20));
+        e.write_all(&inner).ok();
+        let outer = e.finish().unwrap_or_default();
+        let dict = dictionary! {
+            "Filter" => vec![Object::from("FlateDecode"), Object::from("FlateDecode")],
+        };
+        let budget = Budget::new(1 << 20, 8 << 20);
+        let r = decode(&doc, &Stream::new(dict, outer), &budget);
+        assert!(matches!(r, Err(Error::ResourceLimit(_))));
+        assert!(budget.used() <= 8 << 20);
+    }
+
+    #[test]
+    fn shared_streams_are_decoded_and_charged_once() {
+        let mut doc = lopdf::Document::with_version("1.5");
+        let id = doc.add_object(flate_stream(1 << 20));
+        let Ok(Object::Stream(s)) = doc.get_object(id) else {
+            panic!("no stream")
+        };
+        let budget = Budget::new(2 << 20, 3 << 20);
+        for _ in 0..10 {
+            let d = decode_shared(&doc, Some(id), s, &budget);
+            assert_eq!(d.ok().flatten().map(|d| d.len()), Some(1 << 20));
+        }
+        assert_eq!(budget.used(), 1 << 20);
     }
 
     #[test]
@@ -443,11 +633,25 @@ mod tests {
 
     #[test]
     fn ascii_filters() {
-        assert_eq!(ascii_hex(b"48 65 6C6C6F>"), b"Hello");
-        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo7~>"), b"Hello World");
+        assert_eq!(
+            ascii_hex(b"48 65 6C6C6F>", 100).ok(),
+            Some(b"Hello".to_vec())
+        );
+        assert_eq!(
+            ascii85(b"<~87cURD]i,\"Ebo7~>", 100).ok(),
+            Some(b"Hello World".to_vec())
+        );
+        assert!(ascii85(&[b'z'; 1000], 100).is_err());
         assert_eq!(
             run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100).ok(),
             Some(b"abcxxx".to_vec())
         );
+        assert!(run_length(&[129, b'x', 129, b'x'], 200).is_err());
+    }
+
+    #[test]
+    fn predictor_with_absurd_columns_does_not_allocate_rows() {
+        let parm = dictionary! { "Predictor" => 12, "Colors" => 32, "BitsPerComponent" => 16, "Columns" => 1_000_000 };
+        assert_eq!(predict(vec![0, 1, 2, 3], Some(&parm)), vec![1, 2, 3]);
     }
 }

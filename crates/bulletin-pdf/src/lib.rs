@@ -34,6 +34,13 @@ pub struct Options {
     pub max_pages: u32,
     /// Deepest Form XObject nesting followed.
     pub max_form_depth: u32,
+    /// Most interpreter work for one page: one unit per content-stream token and per glyph,
+    /// plus a fee per Form XObject call. A page that needs more keeps what was read so far and
+    /// the document gets a `content_limit` warning.
+    pub max_page_work: u64,
+    /// Most interpreter work for the whole file (all pages); beyond it extraction fails with
+    /// [`Error::ResourceLimit`].
+    pub max_total_work: u64,
     /// Wall-clock instant after which extraction stops with [`Error::Timeout`].
     pub deadline: Option<Instant>,
 }
@@ -42,10 +49,12 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             password: None,
-            max_stream_bytes: 256 << 20,
-            max_total_bytes: 1 << 30,
+            max_stream_bytes: 64 << 20,
+            max_total_bytes: 256 << 20,
             max_pages: 10_000,
             max_form_depth: 16,
+            max_page_work: 5_000_000,
+            max_total_work: 50_000_000,
             deadline: None,
         }
     }
@@ -183,6 +192,8 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let mut pages = Vec::with_capacity(page_refs.len());
     let (mut known, mut unknown, mut unmapped, mut forms_cut) = (0u64, 0u64, 0u64, 0u32);
     let mut unreadable = 0u32;
+    let mut work_left = options.max_total_work;
+    let mut pages_cut: Vec<u32> = Vec::new();
     for (i, p) in page_refs.iter().enumerate() {
         if let Some(d) = options.deadline
             && Instant::now() > d
@@ -198,7 +209,6 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             _ => content::Matrix([1.0, 0.0, 0.0, -1.0, -x0, y1]),
         };
         let (width, height) = if p.rotate % 180 == 90 { (h, w) } else { (w, h) };
-        let data = page_content(doc, p.dict, &budget, &mut unreadable)?;
         let mut it = content::Interp::new(
             doc,
             &budget,
@@ -206,8 +216,29 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             options.deadline,
             options.max_form_depth,
         );
-        it.run(&data, p.resources, to_page)?;
+        let page_limit = options.max_page_work.min(work_left);
+        it.max_work = page_limit;
+        let mut frame = content::Interp::begin(to_page);
+        for part in page_contents(doc, p.dict, &mut unreadable) {
+            match filters::decode_shared(doc, part.0, part.1, &budget)? {
+                Some(data) => it.run_part(&data, p.resources, &mut frame)?,
+                None => unreadable += 1,
+            }
+            if it.out.work_cut {
+                break;
+            }
+        }
         let out = it.out;
+        work_left = work_left.saturating_sub(out.work);
+        if out.work_cut {
+            if page_limit < options.max_page_work {
+                return Err(Error::ResourceLimit(format!(
+                    "the content streams need more than {} operations in total",
+                    options.max_total_work
+                )));
+            }
+            pages_cut.push(i as u32 + 1);
+        }
         known += out.known_ops;
         unknown += out.unknown_ops;
         unmapped += out.unmapped;
@@ -254,6 +285,19 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             message: format!("{forms_cut} form XObject calls were cut (cycle or nesting limit)"),
         });
     }
+    if !pages_cut.is_empty() {
+        let list: Vec<String> = pages_cut.iter().take(10).map(u32::to_string).collect();
+        let more = if pages_cut.len() > 10 { ", …" } else { "" };
+        warnings.push(Warning {
+            code: "content_limit",
+            message: format!(
+                "{} page(s) need more than {} content operations and were read only in part (pages {}{more})",
+                pages_cut.len(),
+                options.max_page_work,
+                list.join(", ")
+            ),
+        });
+    }
     if unreadable > 0 {
         warnings.push(Warning {
             code: "unreadable_content",
@@ -263,43 +307,36 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     Ok(Document { pages, warnings })
 }
 
-/// The page's content streams, decoded and joined.
-fn page_content(
-    doc: &lopdf::Document,
-    page: &lopdf::Dictionary,
-    budget: &filters::Budget,
+/// The page's content streams (object number, if any, and stream), in order; entries that are not
+/// streams are counted in `unreadable`.
+fn page_contents<'a>(
+    doc: &'a lopdf::Document,
+    page: &'a lopdf::Dictionary,
     unreadable: &mut u32,
-) -> Result<Vec<u8>, Error> {
-    fn deref<'a>(doc: &'a lopdf::Document, o: &'a lopdf::Object) -> Option<&'a lopdf::Object> {
+) -> Vec<(Option<lopdf::ObjectId>, &'a lopdf::Stream)> {
+    fn deref<'a>(
+        doc: &'a lopdf::Document,
+        o: &'a lopdf::Object,
+    ) -> Option<(Option<lopdf::ObjectId>, &'a lopdf::Object)> {
         match o {
-            lopdf::Object::Reference(id) => doc.get_object(*id).ok(),
-            other => Some(other),
+            lopdf::Object::Reference(id) => doc.get_object(*id).ok().map(|o| (Some(*id), o)),
+            other => Some((None, other)),
         }
     }
     let mut streams = Vec::new();
     match page.get(b"Contents").ok().and_then(|o| deref(doc, o)) {
-        Some(lopdf::Object::Array(a)) => {
+        Some((_, lopdf::Object::Array(a))) => {
             for o in a.iter().take(10_000) {
-                if let Some(lopdf::Object::Stream(s)) = deref(doc, o) {
-                    streams.push(s);
+                if let Some((id, lopdf::Object::Stream(s))) = deref(doc, o) {
+                    streams.push((id, s));
                 } else {
                     *unreadable += 1;
                 }
             }
         }
-        Some(lopdf::Object::Stream(s)) => streams.push(s),
-        None | Some(lopdf::Object::Null) => {}
+        Some((id, lopdf::Object::Stream(s))) => streams.push((id, s)),
+        None | Some((_, lopdf::Object::Null)) => {}
         Some(_) => *unreadable += 1,
     }
-    let mut data = Vec::new();
-    for s in streams {
-        match filters::decode(doc, s, budget)? {
-            Some(d) => {
-                data.extend_from_slice(&d);
-                data.push(b'\n');
-            }
-            None => *unreadable += 1,
-        }
-    }
-    Ok(data)
+    streams
 }
