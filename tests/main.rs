@@ -3,4 +3,5 @@
 mod batch;
 mod cli;
 mod fixtures;
+mod robustness;
 mod util;
