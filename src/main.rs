@@ -45,7 +45,7 @@ struct Cli {
 enum Command {
     /// Convert bulletins (PDF or text files, or folders of them) to JSON documents.
     #[command(after_help = AFTER_HELP)]
-    Ingest(IngestArgs),
+    Ingest(Box<IngestArgs>),
     /// Check JSON documents against the output schema.
     Validate {
         /// Documents to check (one JSON document per file, or JSON Lines).
@@ -163,7 +163,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ingest(args) => {
             json_errors = args.error_format == ErrorFormat::Json;
-            ingest(args)
+            ingest(*args)
         }
         Command::Validate { files } => validate_files(&files),
         Command::Schema { kind } => print_schema(kind),

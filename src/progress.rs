@@ -131,7 +131,7 @@ fn plain_line(
     files_per_s: f64,
     elapsed: Duration,
 ) -> String {
-    let percent = if total > 0 { done * 100 / total } else { 100 };
+    let percent = (done * 100).checked_div(total).unwrap_or(100);
     let eta = if files_per_s > 0.0 {
         format!("{:.0} s", (total - done.min(total)) as f64 / files_per_s)
     } else {

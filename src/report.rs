@@ -6,15 +6,15 @@
 //! memory per input; the totals are appended at the end and the file renamed into place, so a
 //! reader never sees a half-written report (a killed run leaves the previous one).
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::model::Warning;
+use crate::sinks::StagedFile;
 
 /// The JSON Schema of the report, as shipped in `schemas/`.
 pub const SCHEMA: &str = include_str!("../schemas/report.schema.json");
@@ -167,24 +167,17 @@ fn check(validator: &jsonschema::Validator, value: &Value) -> io::Result<()> {
 
 /// A report being written.
 pub struct ReportWriter {
-    path: PathBuf,
-    tmp: PathBuf,
-    out: BufWriter<File>,
+    file: StagedFile,
     rows: usize,
 }
 
 impl ReportWriter {
     /// Starts the report that will be renamed to `path` by [`ReportWriter::finish`].
     pub fn create(path: &Path) -> io::Result<ReportWriter> {
-        let tmp = crate::sinks::partial_path(path);
-        let mut out = BufWriter::new(File::create(&tmp)?);
-        out.write_all(b"{\"schema_version\":\"1.0\",\"files\":[")?;
-        Ok(ReportWriter {
-            path: path.to_path_buf(),
-            tmp,
-            out,
-            rows: 0,
-        })
+        let mut file = StagedFile::create(path)?;
+        file.writer()
+            .write_all(b"{\"schema_version\":\"1.0\",\"files\":[")?;
+        Ok(ReportWriter { file, rows: 0 })
     }
 
     /// Appends one row, checked against the schema.
@@ -192,11 +185,12 @@ impl ReportWriter {
         let value = serde_json::to_value(row).map_err(io::Error::other)?;
         let validators = validators().ok_or_else(|| io::Error::other("bad report schema"))?;
         check(&validators.0, &value)?;
+        let out = self.file.writer();
         if self.rows > 0 {
-            self.out.write_all(b",")?;
+            out.write_all(b",")?;
         }
-        self.out.write_all(b"\n")?;
-        serde_json::to_writer(&mut self.out, &value).map_err(io::Error::other)?;
+        out.write_all(b"\n")?;
+        serde_json::to_writer(&mut *out, &value).map_err(io::Error::other)?;
         self.rows += 1;
         Ok(())
     }
@@ -206,12 +200,11 @@ impl ReportWriter {
         let value = serde_json::to_value(summary).map_err(io::Error::other)?;
         let validators = validators().ok_or_else(|| io::Error::other("bad report schema"))?;
         check(&validators.1, &value)?;
-        self.out.write_all(b"\n],\"summary\":")?;
-        serde_json::to_writer(&mut self.out, &value).map_err(io::Error::other)?;
-        self.out.write_all(b"}\n")?;
-        let file = self.out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        fs::rename(&self.tmp, &self.path)
+        let out = self.file.writer();
+        out.write_all(b"\n],\"summary\":")?;
+        serde_json::to_writer(&mut *out, &value).map_err(io::Error::other)?;
+        out.write_all(b"}\n")?;
+        self.file.commit()
     }
 }
 
@@ -247,12 +240,12 @@ mod tests {
         summary.close(1.5);
         assert_eq!(summary.exit_code, 1);
         w.finish(&summary).unwrap();
-        let report: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let report: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let schema: Value = serde_json::from_str(SCHEMA).unwrap();
         let v = jsonschema::validator_for(&schema).unwrap();
         assert!(v.is_valid(&report));
         assert_eq!(report["files"].as_array().unwrap().len(), 3);
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

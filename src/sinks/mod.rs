@@ -41,14 +41,59 @@ pub fn partial_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.partial"))
 }
 
+/// A file written under a temporary name and renamed over its target when committed, so the
+/// target only ever holds a complete file. A target that exists and is not a regular file (a
+/// device such as `/dev/null`, a FIFO, a symlink) is written directly instead: renaming over it
+/// would replace it.
+pub struct StagedFile {
+    out: BufWriter<File>,
+    rename: Option<(PathBuf, PathBuf)>,
+}
+
+impl StagedFile {
+    /// Starts writing what will become `path`.
+    pub fn create(path: &Path) -> io::Result<StagedFile> {
+        let special = fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file());
+        let (file, rename) = if special {
+            (
+                fs::OpenOptions::new()
+                    .write(true)
+                    .truncate(true)
+                    .open(path)?,
+                None,
+            )
+        } else {
+            let tmp = partial_path(path);
+            (File::create(&tmp)?, Some((tmp, path.to_path_buf())))
+        };
+        Ok(StagedFile {
+            out: BufWriter::new(file),
+            rename,
+        })
+    }
+
+    /// Where to write.
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        &mut self.out
+    }
+
+    /// Flushes, and for a regular file syncs it and renames it over the target.
+    pub fn commit(self) -> io::Result<()> {
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        match self.rename {
+            Some((tmp, path)) => {
+                file.sync_all()?;
+                fs::rename(tmp, path)
+            }
+            None => Ok(()),
+        }
+    }
+}
+
 /// Where a line output goes.
 enum LinesTarget {
     Stdout(BufWriter<Stdout>),
-    File {
-        out: BufWriter<File>,
-        tmp: PathBuf,
-        path: PathBuf,
-    },
+    File(StagedFile),
 }
 
 /// A JSON Lines output: stdout, or a file replaced atomically at the end.
@@ -62,14 +107,9 @@ impl LinesOut {
         let target = if spec == Path::new("-") {
             LinesTarget::Stdout(BufWriter::new(io::stdout()))
         } else {
-            let tmp = partial_path(spec);
-            let file = File::create(&tmp)
+            let file = StagedFile::create(spec)
                 .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", spec.display())))?;
-            LinesTarget::File {
-                out: BufWriter::new(file),
-                tmp,
-                path: spec.to_path_buf(),
-            }
+            LinesTarget::File(file)
         };
         Ok(LinesOut { target })
     }
@@ -78,21 +118,17 @@ impl LinesOut {
     pub fn line(&mut self, text: &str) -> io::Result<()> {
         let out: &mut dyn Write = match &mut self.target {
             LinesTarget::Stdout(w) => w,
-            LinesTarget::File { out, .. } => out,
+            LinesTarget::File(f) => f.writer(),
         };
         out.write_all(text.as_bytes())?;
         out.write_all(b"\n")
     }
 
-    /// Flushes, and for a file syncs it and renames it over the target.
+    /// Flushes, and for a file renames it over the target.
     pub fn finish(self) -> io::Result<()> {
         match self.target {
             LinesTarget::Stdout(mut w) => w.flush(),
-            LinesTarget::File { out, tmp, path } => {
-                let file = out.into_inner().map_err(|e| e.into_error())?;
-                file.sync_all()?;
-                fs::rename(&tmp, &path)
-            }
+            LinesTarget::File(f) => f.commit(),
         }
     }
 }
@@ -331,5 +367,26 @@ mod tests {
         out.finish().unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "{}\n");
         assert!(!partial_path(&path).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn targets_that_are_not_regular_files_are_written_through_not_replaced() {
+        // As `/dev/null` or a FIFO would be; a symlink is the same branch and safe to test.
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.jsonl");
+        fs::write(&real, "old\n").unwrap();
+        let link = dir.path().join("link.jsonl");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut out = LinesOut::open(&link).unwrap();
+        out.line("{}").unwrap();
+        out.finish().unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), "{}\n");
     }
 }
