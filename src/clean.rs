@@ -11,7 +11,9 @@
 //! end a sentence is joined with the next one when neither looks like a heading, TOC line, link,
 //! cover or colophon line (that is how a page break shows in a text extraction).
 
+use regex::Regex;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::links;
 use crate::model::{Extracted, Line, Paragraph, Rect};
@@ -53,11 +55,14 @@ fn is_structural(text: &str) -> bool {
 }
 
 fn text_paragraphs(lines: &[Line]) -> Vec<Paragraph> {
+    let furniture = text_furniture(lines);
     let mut out: Vec<Paragraph> = Vec::new();
     let mut open = false; // the last paragraph may continue on the next line
-    for line in lines {
-        let text = line.text.trim();
-        if text.is_empty() {
+    for (i, line) in lines.iter().enumerate() {
+        let text = line
+            .text
+            .trim_matches(|c: char| c.is_whitespace() || c == '\x0c');
+        if text.is_empty() || furniture.contains(&i) {
             continue;
         }
         let structural = is_structural(text);
@@ -68,13 +73,58 @@ fn text_paragraphs(lines: &[Line]) -> Vec<Paragraph> {
                 continue;
             }
         }
-        open = !structural && !ends_sentence(text) && char_len(text) >= 15;
+        // A colophon value may wrap like any paragraph; other structural lines never continue.
+        let continuable = !structural
+            || scan::scan_colophon_line(text).is_some_and(|(k, _)| scan::is_known_colophon_key(&k));
+        open = continuable && !ends_sentence(text) && char_len(text) >= 15;
         out.push(Paragraph {
             text: text.to_string(),
             ..Paragraph::default()
         });
     }
     out
+}
+
+/// Page furniture in a text extraction (pdftotext and the like keep it): bare page numbers, and
+/// short lines that repeat on three or more pages (a running header), except their first
+/// appearance when it is on the cover (the header usually repeats the bulletin's name). Returns
+/// the indexes of the lines to drop.
+fn text_furniture(lines: &[Line]) -> std::collections::HashSet<usize> {
+    let shape = |t: &str| -> String {
+        t.chars()
+            .filter(|c| !c.is_whitespace() && *c != '\x0c')
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect()
+    };
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut drop = std::collections::HashSet::new();
+    let mut non_blank = 0usize;
+    let mut cover_end = 0usize;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line
+            .text
+            .trim_matches(|c: char| c.is_whitespace() || c == '\x0c');
+        if t.is_empty() {
+            continue;
+        }
+        non_blank += 1;
+        if non_blank <= 6 {
+            cover_end = i;
+        }
+        if is_page_number(t) {
+            drop.insert(i);
+        } else if char_len(t) <= 40 && (!is_structural(t) || scan::scan_issue_line(t).is_some()) {
+            seen.entry(shape(t)).or_default().push(i);
+        }
+    }
+    for indexes in seen.values().filter(|v| v.len() >= 3) {
+        for &i in indexes {
+            if i > cover_end || i != indexes[0] {
+                drop.insert(i);
+            }
+        }
+    }
+    drop
 }
 
 /// Lines near the top or bottom edge that repeat on many pages at the same height (digits
@@ -129,38 +179,23 @@ fn drop_furniture<'a>(lines: &'a [Line], page_heights: &[f32]) -> Vec<&'a Line> 
         .collect()
 }
 
-/// "3", "- 3 -", "第 3 页", "3 / 10", "Page 3", "iv".
+/// "3", "- 3 -", "第 3 页", "第3页 共10页", "3 / 10", "Page 3 of 10", "iv", full-width forms too.
 fn is_page_number(text: &str) -> bool {
+    static PAGE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?x)^[-—–·~]*
+              (?: 第?\d{1,4}页?(?:[/]?共?\d{1,4}页?)?
+                | (?i:page)\d{1,4}(?:(?i:of)\d{1,4})?
+                | [ivxlc]{1,6} | [IVXLC]{1,6} )
+              [-—–·~]*$",
+        )
+        .expect("page number pattern")
+    });
     let t: String = crate::text::halfwidth(text)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    if t.is_empty() {
-        return false;
-    }
-    let core = t
-        .trim_start_matches(['-', '—', '–', '第', '·'])
-        .trim_end_matches(['-', '—', '–', '页', '·']);
-    let core = core
-        .strip_prefix("Page")
-        .or_else(|| core.strip_prefix("page"))
-        .unwrap_or(core);
-    let numeric = |s: &str| !s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit());
-    if numeric(core) {
-        return true;
-    }
-    if let Some((a, b)) = core.split_once(['/', '／']) {
-        return numeric(a)
-            && (numeric(b)
-                || b.trim_start_matches('共')
-                    .trim_end_matches('页')
-                    .chars()
-                    .all(|c| c.is_ascii_digit()));
-    }
-    core.len() <= 6
-        && core
-            .chars()
-            .all(|c| matches!(c, 'i' | 'v' | 'x' | 'I' | 'V' | 'X'))
+    !t.is_empty() && PAGE.is_match(&t)
 }
 
 /// Margins and line pitch of the document's body text.
@@ -228,6 +263,7 @@ fn pdf_paragraphs(lines: &[&Line]) -> Vec<Paragraph> {
                     || b.y1 - pb.y1 > 1.6 * g.pitch.max(psize)
                     || (size - psize).abs() > 0.15 * psize
                     || links::scan_link_line(text).is_some()
+                    || ends_with_page_number(&p.text)
             }
         };
         if starts_new {
@@ -246,6 +282,15 @@ fn pdf_paragraphs(lines: &[&Line]) -> Vec<Paragraph> {
         prev = Some(line);
     }
     out
+}
+
+/// A TOC line is complete once its leader and page number are printed, even when it runs to the
+/// right margin and the next line is not indented.
+fn ends_with_page_number(line: &str) -> bool {
+    scan::scan_toc_line(line).is_some_and(|t| t.page.is_some() && !t.title.is_empty())
+        && line
+            .trim_end()
+            .ends_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
 /// Joins a paragraph cut by a page break with its continuation on the next page.
@@ -303,6 +348,35 @@ mod tests {
             vec![
                 "《意见》要求，利用三年左右时间，逐步建立治理机制健全、监管体系完善、算法生态规范的算法安全综合治理格局。",
                 "链接：http://a.cn/"
+            ]
+        );
+    }
+
+    #[test]
+    fn text_extraction_furniture_is_dropped() {
+        let p = paragraphs(
+            &text_lines(&[
+                "数据治理与流通动态监测报告",
+                "2021 年 第 13 期",
+                "\x0c数据治理与流通动态监测报告",
+                "一、政策法规",
+                "- 3 -",
+                "\x0c数据治理与流通动态监测报告",
+                "正文第一段。",
+                "4",
+                "\x0c数据治理与流通动态监测报告",
+                "正文第二段。",
+            ]),
+            CleanOptions::default(),
+        );
+        assert_eq!(
+            texts(&p),
+            vec![
+                "数据治理与流通动态监测报告",
+                "2021 年 第 13 期",
+                "一、政策法规",
+                "正文第一段。",
+                "正文第二段。"
             ]
         );
     }
@@ -403,10 +477,18 @@ mod tests {
             "iv",
             "— 3 —",
             "－ ３ －",
+            "第3页 共10页",
+            "Page 3 of 10",
         ] {
             assert!(is_page_number(t), "{t}");
         }
-        for t in ["一、政策法规", "数据治理", "2021 年 第 13 期"] {
+        for t in [
+            "一、政策法规",
+            "数据治理",
+            "2021 年 第 13 期",
+            "第五条",
+            "10月",
+        ] {
             assert!(!is_page_number(t), "{t}");
         }
     }

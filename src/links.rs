@@ -21,7 +21,8 @@ pub fn scan_link_line(line: &str) -> Option<&str> {
 /// Whether `line` could continue a URL broken at the end of the previous line: no CJK, no inner
 /// spaces, only characters that occur in URLs.
 pub fn is_url_continuation(line: &str) -> bool {
-    let t = line.trim();
+    let half = halfwidth(line);
+    let t = half.trim();
     !t.is_empty()
         && !t.contains(char::is_whitespace)
         && !t.contains("://")
@@ -75,6 +76,7 @@ mod tests {
     #[test]
     fn continuation_lines() {
         assert!(is_url_continuation("202110/t20211019_941227.shtml"));
+        assert!(is_url_continuation("４２９６４５６．ｈｔｍｌ"));
         assert!(!is_url_continuation("二、地方发展"));
         assert!(!is_url_continuation("see below"));
         assert!(!is_url_continuation("http://other.cn/"));

@@ -121,20 +121,31 @@ fn read_cover(paragraphs: &[Paragraph], out: &mut Outline) -> (usize, Option<usi
     {
         cover_end += 1;
     }
-    let toc_start = paragraphs[cover_end..]
-        .iter()
-        .take(10)
-        .position(|p| scan::scan_toc_marker(&p.text))
-        .map(|k| cover_end + k + 1)
-        .or_else(|| {
-            // A TOC without its 目录 heading: the first numbered line has a page number.
-            paragraphs
-                .get(cover_end)
-                .and_then(|p| scan::scan_toc_line(&p.text))
-                .filter(|t| t.heading.is_some() && t.page.is_some())
-                .map(|_| cover_end)
-        });
+    let toc_start = find_toc_start(&paragraphs[cover_end..]).map(|k| cover_end + k);
     (cover_end, toc_start)
+}
+
+/// Where the TOC's first line is, relative to `after_cover`: after a 目录 heading (also when it is
+/// letter-spaced over two lines, "目" / "录"), or, without a heading, at a first numbered line that
+/// carries a page number.
+fn find_toc_start(after_cover: &[Paragraph]) -> Option<usize> {
+    let window = &after_cover[..after_cover.len().min(10)];
+    for (k, p) in window.iter().enumerate() {
+        if scan::scan_toc_marker(&p.text) {
+            return Some(k + 1);
+        }
+        if let Some(next) = window.get(k + 1) {
+            let pair = format!("{}{}", p.text.trim(), next.text.trim());
+            if char_len(p.text.trim()) == 1 && scan::scan_toc_marker(&pair) {
+                return Some(k + 2);
+            }
+        }
+        if scan::scan_heading(&p.text).is_some() {
+            let toc_like = scan::scan_toc_line(&p.text).is_some_and(|t| t.page.is_some());
+            return toc_like.then_some(k);
+        }
+    }
+    None
 }
 
 /// Reads TOC lines from `start`; returns the index of the first paragraph after the TOC.
