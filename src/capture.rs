@@ -94,10 +94,15 @@ fn annotated_links(boxes: &[(u32, Rect)], context: &Context<'_>) -> Vec<String> 
         .links
         .iter()
         .filter(|link| {
+            // The annotation's centre must sit on one of the entry's lines: same page, same
+            // height, and (for multi-column pages) the same column.
+            let cx = (link.rect.x0 + link.rect.x1) / 2.0;
             let cy = (link.rect.y0 + link.rect.y1) / 2.0;
-            boxes
-                .iter()
-                .any(|(page, b)| *page == link.page && cy >= b.y0 - 1.0 && cy <= b.y1 + 1.0)
+            boxes.iter().any(|(page, b)| {
+                *page == link.page
+                    && (b.y0 - 1.0..=b.y1 + 1.0).contains(&cy)
+                    && (b.x0 - 2.0..=b.x1 + 2.0).contains(&cx)
+            })
         })
         .map(|link| link.uri.trim().to_string())
         .collect()

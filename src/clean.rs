@@ -198,12 +198,31 @@ fn is_page_number(text: &str) -> bool {
     !t.is_empty() && PAGE.is_match(&t)
 }
 
-/// Margins and line pitch of the document's body text.
-#[derive(Debug, Clone, Copy)]
-struct Geometry {
+/// Left and right margins of one kind of line (full-width, left column, right column).
+#[derive(Debug, Clone, Copy, Default)]
+struct Margins {
     left: f32,
     right: f32,
+}
+
+/// Margins and line pitch of the document's body text. Two-column layouts get margins per column,
+/// so a column's lines are not all "short" against the page's right margin.
+#[derive(Debug, Clone, Copy)]
+struct Geometry {
+    full: Margins,
+    columns: Option<(f32, Margins, Margins)>,
     pitch: f32,
+}
+
+impl Geometry {
+    /// The margins that apply to a line with this box.
+    fn margins_for(&self, b: &Rect) -> Margins {
+        match self.columns {
+            Some((mid, left, _)) if b.x1 <= mid + 2.0 => left,
+            Some((mid, _, right)) if b.x0 >= mid - 2.0 => right,
+            _ => self.full,
+        }
+    }
 }
 
 fn quantile(mut v: Vec<f32>, q: f32) -> Option<f32> {
@@ -215,15 +234,52 @@ fn quantile(mut v: Vec<f32>, q: f32) -> Option<f32> {
     v.get(i).copied()
 }
 
+fn margins(boxes: &[Rect], long_enough: f32) -> Option<Margins> {
+    let long: Vec<&Rect> = boxes.iter().filter(|b| b.x1 - b.x0 > long_enough).collect();
+    let pick = |f: fn(&Rect) -> f32, q: f32| {
+        quantile(long.iter().map(|b| f(b)).collect(), q)
+            .or_else(|| quantile(boxes.iter().map(f).collect(), q))
+    };
+    Some(Margins {
+        left: pick(|b| b.x0, 0.1)?,
+        right: pick(|b| b.x1, 0.9)?,
+    })
+}
+
 fn geometry(lines: &[&Line]) -> Geometry {
     let boxes: Vec<Rect> = lines.iter().filter_map(|l| l.bbox).collect();
-    let long: Vec<&Rect> = boxes.iter().filter(|b| b.x1 - b.x0 > 150.0).collect();
-    let left = quantile(long.iter().map(|b| b.x0).collect(), 0.1)
-        .or_else(|| quantile(boxes.iter().map(|b| b.x0).collect(), 0.1))
-        .unwrap_or(0.0);
-    let right = quantile(long.iter().map(|b| b.x1).collect(), 0.9)
-        .or_else(|| quantile(boxes.iter().map(|b| b.x1).collect(), 0.9))
-        .unwrap_or(0.0);
+    let full = margins(&boxes, 150.0).unwrap_or_default();
+    // Two columns: many lines entirely left of the middle of the text block and many entirely
+    // right of it, together most of the lines.
+    let mid = (full.left + full.right) / 2.0;
+    let left_col: Vec<Rect> = boxes
+        .iter()
+        .copied()
+        .filter(|b| b.x1 <= mid + 2.0)
+        .collect();
+    let right_col: Vec<Rect> = boxes
+        .iter()
+        .copied()
+        .filter(|b| b.x0 >= mid - 2.0)
+        .collect();
+    let columns = (left_col.len() >= 5
+        && right_col.len() >= 5
+        && (left_col.len() + right_col.len()) * 2 >= boxes.len())
+    .then(|| {
+        let width = (mid - full.left) * 0.6;
+        Some((mid, margins(&left_col, width)?, margins(&right_col, width)?))
+    })
+    .flatten();
+    let full = if columns.is_some() {
+        let spanning: Vec<Rect> = boxes
+            .iter()
+            .copied()
+            .filter(|b| b.x0 < mid - 2.0 && b.x1 > mid + 2.0)
+            .collect();
+        margins(&spanning, 150.0).unwrap_or(full)
+    } else {
+        full
+    };
     let mut pitches = Vec::new();
     for w in lines.windows(2) {
         if let ([a, b], (Some(ra), Some(rb))) = (w, (w[0].bbox, w[1].bbox)) {
@@ -234,7 +290,20 @@ fn geometry(lines: &[&Line]) -> Geometry {
         }
     }
     let pitch = quantile(pitches, 0.5).unwrap_or(18.0);
-    Geometry { left, right, pitch }
+    Geometry {
+        full,
+        columns,
+        pitch,
+    }
+}
+
+/// Whether a paragraph is finished for certain: a full stop (not a semicolon, which ends items
+/// of a list that goes on), or a 链接 line.
+fn ends_for_certain(paragraph: &str) -> bool {
+    let t = paragraph
+        .trim_end()
+        .trim_end_matches(['”', '’', '」', '』', '）', ')']);
+    t.ends_with(['。', '！', '？', '!', '?']) || links::scan_link_line(paragraph).is_some()
 }
 
 fn pdf_paragraphs(lines: &[&Line]) -> Vec<Paragraph> {
@@ -250,21 +319,27 @@ fn pdf_paragraphs(lines: &[&Line]) -> Vec<Paragraph> {
             continue;
         };
         let size = line.font_size.unwrap_or(12.0).max(1.0);
-        let indented = b.x0 > g.left + 0.8 * size;
-        let ends_short = b.x1 < g.right - 1.5 * size;
-        let starts_new = match prev {
-            None => true,
-            Some(p) => {
+        let m = g.margins_for(&b);
+        let indented = b.x0 > m.left + 0.8 * size;
+        let ends_short = b.x1 < m.right - 1.5 * size;
+        let starts_new = match (prev, out.last()) {
+            (Some(p), Some(last)) => {
                 let pb = p.bbox.unwrap_or_default();
                 let psize = p.font_size.unwrap_or(12.0).max(1.0);
                 p.page != line.page
                     || indented
-                    || out.last().is_some_and(|o| o.ends_short)
+                    || last.ends_short
                     || b.y1 - pb.y1 > 1.6 * g.pitch.max(psize)
                     || (size - psize).abs() > 0.15 * psize
                     || links::scan_link_line(text).is_some()
                     || ends_with_page_number(&p.text)
+                    // A numbered heading is not indented, so only what comes before it tells it
+                    // from a list item that wraps to the margin: a finished sentence or a link
+                    // line, or a larger font.
+                    || (scan::scan_heading(text).is_some()
+                        && (ends_for_certain(&last.text) || size > psize * 1.05))
             }
+            _ => true,
         };
         if starts_new {
             out.push(Paragraph {

@@ -84,7 +84,7 @@ fn read_cover(paragraphs: &[Paragraph], out: &mut Outline) -> (usize, Option<usi
         let title: String = paragraphs[..i]
             .iter()
             .map(|p| p.text.trim())
-            .filter(|t| t.chars().any(char::is_alphanumeric))
+            .filter(|t| t.chars().any(char::is_alphanumeric) && !is_cover_marking(t))
             .collect::<Vec<_>>()
             .join("");
         out.bulletin.title = (!title.is_empty()).then_some(title);
@@ -123,6 +123,27 @@ fn read_cover(paragraphs: &[Paragraph], out: &mut Outline) -> (usize, Option<usi
     }
     let toc_start = find_toc_start(&paragraphs[cover_end..]).map(|k| cover_end + k);
     (cover_end, toc_start)
+}
+
+/// Distribution and secrecy marks printed on covers ("内部资料 注意保存", "秘密★"), which are not
+/// part of the bulletin's name.
+fn is_cover_marking(line: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "内部资料",
+        "注意保存",
+        "内部刊物",
+        "内部参考",
+        "仅供参考",
+        "请勿外传",
+        "不得外传",
+        "注意保密",
+        "秘密",
+        "机密",
+        "绝密",
+        "内部发行",
+        "内部交流",
+    ];
+    MARKS.iter().any(|m| line.contains(m))
 }
 
 /// Where the TOC's first line is, relative to `after_cover`: after a 目录 heading (also when it is
@@ -536,6 +557,17 @@ mod tests {
             ]
         );
         assert_eq!(o.body.len(), 3);
+    }
+
+    #[test]
+    fn cover_markings_are_not_the_title() {
+        let o = outline(&paras(&[
+            "内部资料　注意保存",
+            "数字政府建设动态",
+            "2023年第4期",
+            "一、动态",
+        ]));
+        assert_eq!(o.bulletin.title.as_deref(), Some("数字政府建设动态"));
     }
 
     #[test]
