@@ -38,7 +38,8 @@ impl Progress {
                 ProgressDrawTarget::stderr_with_hz(4),
             );
             let style = ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} files  {msg}  {elapsed} elapsed, ETA {eta}",
+                // Short enough for an 80-column terminal: a wrapped bar cannot be redrawn in place.
+                "{bar:20} {pos}/{len} files  {msg}  ETA {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
@@ -72,8 +73,7 @@ impl Progress {
         match &mut self.mode {
             Mode::Bar(bar) => {
                 bar.set_message(format!(
-                    "{} pages, {pages_per_s:.1} pages/s, {files_per_s:.1} files/s",
-                    self.pages
+                    "{pages_per_s:.0} pages/s, {files_per_s:.1} files/s"
                 ));
                 bar.inc(1);
             }
