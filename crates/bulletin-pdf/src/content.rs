@@ -6,7 +6,7 @@
 //! `Td TD Tm T*`, `Tj TJ ' "`) and Form XObjects (with depth limit and cycle detection); Type3
 //! glyph procedures are never run and inline images are skipped without decoding.
 //!
-//! The work is bounded whatever the file does: every token and every glyph costs one unit, and
+//! The work is bounded whatever the file does: every token costs one unit, every glyph a few, and
 //! a Form XObject call costs a fixed fee plus its length, so a "billion laughs" of forms that
 //! each draw the next several times (no cycle, small depth, exponential calls) runs into the
 //! page's work limit after a fraction of a second instead of running for hours. A page that
@@ -181,7 +181,13 @@ pub(crate) struct Interp<'a> {
     op_count: u64,
 }
 
-const MAX_GLYPHS_PER_PAGE: usize = 2_000_000;
+/// Most glyphs kept for one page (a dense bulletin page has about 5,000); a page that draws more
+/// is cut there like one that runs out of work.
+pub(crate) const MAX_GLYPHS_PER_PAGE: usize = 400_000;
+
+/// Work charged per glyph shown: a glyph costs several times a token here, and the text it makes
+/// is carried through layout and every later stage.
+const GLYPH_WORK: u64 = 8;
 
 /// Work charged for calling a Form XObject, besides one unit per 64 bytes of its content (which
 /// is lexed again on every call).
@@ -597,8 +603,15 @@ impl<'a> Interp<'a> {
         let Some(font) = gs.font.clone() else { return };
         self.codes.clear();
         self.texts.clear();
+        let room = MAX_GLYPHS_PER_PAGE.saturating_sub(self.out.glyphs.len());
+        if room == 0 {
+            self.out.work_cut = true;
+            return;
+        }
+        // Codes are at most 4 bytes: never decode more of a huge string than could be kept.
+        let s = &s[..s.len().min(room.saturating_mul(4))];
         font.decode(s, &mut self.codes, &mut self.texts);
-        if !self.spend(self.codes.len() as u64) {
+        if !self.spend(self.codes.len() as u64 * GLYPH_WORK) {
             return;
         }
         let m = tm.then(&gs.ctm);
@@ -810,6 +823,39 @@ mod tests {
         let out = run(b"BI /W 2 /H 2 /BPC 8 /CS /G ID \x00\x45\x49\xff EI BT /F1 10 Tf (Z) Tj ET");
         assert!(out.has_images);
         assert_eq!(out.text, "Z");
+    }
+
+    #[test]
+    fn glyphs_per_page_are_capped() {
+        let mut content = b"BT /F1 10 Tf (".to_vec();
+        content.extend(std::iter::repeat_n(b'a', MAX_GLYPHS_PER_PAGE + 1000));
+        content.extend_from_slice(b") Tj (b) Tj ET");
+        let out = run(&content);
+        assert_eq!(out.glyphs.len(), MAX_GLYPHS_PER_PAGE);
+        assert!(out.work_cut);
+    }
+
+    #[test]
+    fn work_limit_stops_the_page() {
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        });
+        let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let mut cache = FontCache::default();
+        let res_dict = doc.get_dictionary(res).ok();
+        let mut it = Interp::new(&doc, &budget, &mut cache, None, 8);
+        it.max_work = 1000;
+        let content = b"BT /F1 10 Tf (a) Tj ET ".repeat(1000);
+        assert!(it.run(&content, res_dict, Matrix::IDENTITY).is_ok());
+        assert!(it.out.work_cut);
+        // Each repetition is 7 tokens and one glyph (8 units): 15 units, so about 66 glyphs.
+        assert!(
+            (60..=70).contains(&it.out.glyphs.len()),
+            "{}",
+            it.out.glyphs.len()
+        );
     }
 
     #[test]

@@ -375,7 +375,8 @@ pub(crate) fn pages<'a>(
     if loop_seen {
         warnings.push(Warning {
             code: "page_tree_loop",
-            message: "the page tree refers to itself; repeated nodes were skipped".into(),
+            message: "the page tree has a loop or lists a node more than once; repeated nodes were skipped"
+                .into(),
         });
     }
     if cut {

@@ -13,6 +13,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::time::Instant;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
@@ -31,11 +32,25 @@ pub(crate) struct Budget {
     /// Decoded streams by object number, shared by every page and form that draws them.
     cache: RefCell<HashMap<ObjectId, Option<Rc<Vec<u8>>>>>,
     cached_bytes: Cell<u64>,
+    /// Checked every few MiB of output by the decoders that can produce much.
+    pub(crate) deadline: Option<Instant>,
 }
 
-/// A decoder's output reached its limit.
+/// Why a decoder stopped early.
 #[derive(Debug)]
-pub(crate) struct Overflow;
+pub(crate) enum Stop {
+    /// The output reached its limit.
+    Overflow,
+    /// The deadline passed.
+    Timeout,
+}
+
+/// Decoder output that stopped early.
+pub(crate) use Stop::Overflow;
+
+fn past(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() > d)
+}
 
 impl Budget {
     pub(crate) fn new(max_stream: u64, max_total: u64) -> Self {
@@ -46,6 +61,7 @@ impl Budget {
             broken_flate: Cell::new(0),
             cache: RefCell::new(HashMap::new()),
             cached_bytes: Cell::new(0),
+            deadline: None,
         }
     }
 
@@ -61,9 +77,11 @@ impl Budget {
             .min(self.max_total.saturating_sub(self.used.get()))
     }
 
-    /// The error for an output that outgrew `limit` (an allowance).
-    fn overflow(&self, limit: u64) -> Error {
-        if limit < self.max_stream {
+    /// The error for a decoder that stopped early with an allowance of `limit` bytes.
+    fn overflow(&self, limit: u64, stop: Stop) -> Error {
+        if matches!(stop, Stop::Timeout) {
+            Error::Timeout
+        } else if limit < self.max_stream {
             total_exceeded(self.max_total)
         } else {
             too_big(self.max_stream)
@@ -156,7 +174,8 @@ pub(crate) fn decode(
         let cap = budget.allowance();
         let out = match *f {
             b"FlateDecode" | b"Fl" => {
-                let raw = inflate(input, cap).map_err(|_| budget.overflow(cap))?;
+                let raw =
+                    inflate(input, cap, budget.deadline).map_err(|e| budget.overflow(cap, e))?;
                 if raw.is_empty() && input.len() > 8 {
                     budget.broken_flate.set(budget.broken_flate.get() + 1);
                 }
@@ -167,7 +186,8 @@ pub(crate) fn decode(
                     .and_then(|p| p.get(b"EarlyChange").ok())
                     .and_then(|o| o.as_i64().ok())
                     .unwrap_or(1);
-                let raw = lzw(input, early != 0, cap).map_err(|_| budget.overflow(cap))?;
+                let raw = lzw(input, early != 0, cap, budget.deadline)
+                    .map_err(|e| budget.overflow(cap, e))?;
                 Ok(predict(raw, parm))
             }
             b"ASCIIHexDecode" | b"AHx" => ascii_hex(input, cap),
@@ -175,7 +195,7 @@ pub(crate) fn decode(
             b"RunLengthDecode" | b"RL" => run_length(input, cap),
             _ => Ok(input.to_vec()),
         }
-        .map_err(|_| budget.overflow(cap))?;
+        .map_err(|e| budget.overflow(cap, e))?;
         budget.charge(out.len() as u64)?;
         data = Some(out);
     }
@@ -184,7 +204,7 @@ pub(crate) fn decode(
         None => {
             let cap = budget.allowance();
             if stream.content.len() as u64 > cap {
-                return Err(budget.overflow(cap));
+                return Err(budget.overflow(cap, Overflow));
             }
             budget.charge(stream.content.len() as u64)?;
             stream.content.clone()
@@ -242,21 +262,27 @@ fn total_exceeded(cap: u64) -> Error {
 
 /// Inflates zlib (or, failing the header, raw deflate) data, producing at most `cap` bytes.
 /// Damage after some output (bad Adler-32, truncation) keeps the output so far, as viewers do.
-pub(crate) fn inflate(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
+pub(crate) fn inflate(input: &[u8], cap: u64, deadline: Option<Instant>) -> Result<Vec<u8>, Stop> {
     let zlib_header = input.len() >= 2
         && input[0] & 0x0f == 8
         && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
-    let out = inflate_with(input, zlib_header, cap)?;
+    let out = inflate_with(input, zlib_header, cap, deadline)?;
     if out.is_empty() && zlib_header {
         // Some writers put a zlib header in front of raw deflate data with a bad checksum flag.
-        return inflate_with(input.get(2..).unwrap_or(&[]), false, cap);
+        return inflate_with(input.get(2..).unwrap_or(&[]), false, cap, deadline);
     }
     Ok(out)
 }
 
 /// The output buffer starts small and grows by at most 8 MiB at a time, never past `cap + 1`
-/// bytes: a bomb is stopped after allocating about `cap`, however big it claims to be.
-fn inflate_with(input: &[u8], zlib: bool, cap: u64) -> Result<Vec<u8>, Overflow> {
+/// bytes: a bomb is stopped after allocating about `cap`, however big it claims to be. The
+/// deadline is checked at every growth step.
+fn inflate_with(
+    input: &[u8],
+    zlib: bool,
+    cap: u64,
+    deadline: Option<Instant>,
+) -> Result<Vec<u8>, Stop> {
     use flate2::{Decompress, FlushDecompress, Status};
     let hard = usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX);
     let mut d = Decompress::new(zlib);
@@ -266,6 +292,9 @@ fn inflate_with(input: &[u8], zlib: bool, cap: u64) -> Result<Vec<u8>, Overflow>
         if out.len() == out.capacity() {
             if out.len() >= hard {
                 return Err(Overflow);
+            }
+            if past(deadline) {
+                return Err(Stop::Timeout);
             }
             let grow = out.capacity().clamp(4096, 8 << 20).min(hard - out.len());
             out.reserve_exact(grow);
@@ -365,7 +394,7 @@ fn predict(data: Vec<u8>, parm: Option<&Dictionary>) -> Vec<u8> {
     out
 }
 
-fn ascii_hex(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
+fn ascii_hex(input: &[u8], cap: u64) -> Result<Vec<u8>, Stop> {
     let mut out = Vec::with_capacity((input.len() / 2).min(1 << 20));
     let mut hi: Option<u8> = None;
     for &b in input {
@@ -389,7 +418,7 @@ fn ascii_hex(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
     capped(out, cap)
 }
 
-fn capped(out: Vec<u8>, cap: u64) -> Result<Vec<u8>, Overflow> {
+fn capped(out: Vec<u8>, cap: u64) -> Result<Vec<u8>, Stop> {
     if out.len() as u64 > cap {
         Err(Overflow)
     } else {
@@ -397,7 +426,7 @@ fn capped(out: Vec<u8>, cap: u64) -> Result<Vec<u8>, Overflow> {
     }
 }
 
-fn ascii85(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
+fn ascii85(input: &[u8], cap: u64) -> Result<Vec<u8>, Stop> {
     let mut out = Vec::with_capacity((input.len() * 4 / 5).min(1 << 20));
     let mut group = [0u8; 5];
     let mut n = 0;
@@ -433,7 +462,7 @@ fn ascii85(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
     capped(out, cap)
 }
 
-fn run_length(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
+fn run_length(input: &[u8], cap: u64) -> Result<Vec<u8>, Stop> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(&len) = input.get(i) {
@@ -458,7 +487,7 @@ fn run_length(input: &[u8], cap: u64) -> Result<Vec<u8>, Overflow> {
     Ok(out)
 }
 
-fn lzw(input: &[u8], early: bool, cap: u64) -> Result<Vec<u8>, Overflow> {
+fn lzw(input: &[u8], early: bool, cap: u64, deadline: Option<Instant>) -> Result<Vec<u8>, Stop> {
     let mut out = Vec::new();
     let mut table: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
     table.push(Vec::new());
@@ -498,9 +527,13 @@ fn lzw(input: &[u8], early: bool, cap: u64) -> Result<Vec<u8>, Overflow> {
         } else {
             break;
         };
+        let before = out.len();
         out.extend_from_slice(&entry);
         if out.len() as u64 > cap {
             return Err(Overflow);
+        }
+        if before >> 22 != out.len() >> 22 && past(deadline) {
+            return Err(Stop::Timeout);
         }
         if let Some(p) = prev
             && table.len() < 4096
@@ -539,23 +572,26 @@ mod tests {
     #[test]
     fn inflate_caps_output() {
         let z = zeros_zlib(10 << 20);
-        assert!(inflate(&z, 1 << 20).is_err());
-        let v = inflate(&z, 20 << 20).unwrap_or_default();
+        assert!(inflate(&z, 1 << 20, None).is_err());
+        let v = inflate(&z, 20 << 20, None).unwrap_or_default();
         assert_eq!(v.len(), 10 << 20);
         // Exactly at the cap is fine, one byte over is not.
-        assert_eq!(inflate(&z, 10 << 20).map(|v| v.len()).ok(), Some(10 << 20));
-        assert!(inflate(&z, (10 << 20) - 1).is_err());
+        assert_eq!(
+            inflate(&z, 10 << 20, None).map(|v| v.len()).ok(),
+            Some(10 << 20)
+        );
+        assert!(inflate(&z, (10 << 20) - 1, None).is_err());
     }
 
     #[test]
     fn inflate_grows_gradually_and_never_past_the_cap() {
         let z = zeros_zlib(3 << 20);
         // Far below the cap: the buffer is not reserved up to the cap.
-        let v = inflate(&z, 1 << 40).unwrap_or_default();
+        let v = inflate(&z, 1 << 40, None).unwrap_or_default();
         assert!(v.capacity() < 12 << 20, "capacity {}", v.capacity());
         // A cap just above the output: never more than cap + 1 bytes allocated.
         let cap = (3 << 20) + 10;
-        let v = inflate(&z, cap).unwrap_or_default();
+        let v = inflate(&z, cap, None).unwrap_or_default();
         assert!(v.capacity() as u64 <= cap + 1, "capacity {}", v.capacity());
     }
 
@@ -619,6 +655,21 @@ mod tests {
     }
 
     #[test]
+    fn inflate_stops_at_the_deadline() {
+        let z = zeros_zlib(40 << 20);
+        let past = Instant::now() - std::time::Duration::from_millis(1);
+        assert!(matches!(
+            inflate(&z, 1 << 30, Some(past)),
+            Err(Stop::Timeout)
+        ));
+        let doc = lopdf::Document::with_version("1.5");
+        let mut budget = Budget::new(1 << 30, 1 << 30);
+        budget.deadline = Some(past);
+        let s = Stream::new(dictionary! { "Filter" => "FlateDecode" }, z);
+        assert!(matches!(decode(&doc, &s, &budget), Err(Error::Timeout)));
+    }
+
+    #[test]
     fn inflate_keeps_output_before_bad_checksum() {
         let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
         e.write_all(b"BT /F1 12 Tf (Hello) Tj ET").ok();
@@ -626,7 +677,7 @@ mod tests {
         let n = z.len();
         z[n - 1] ^= 0xff;
         assert_eq!(
-            inflate(&z, 1000).ok().as_deref(),
+            inflate(&z, 1000, None).ok().as_deref(),
             Some(&b"BT /F1 12 Tf (Hello) Tj ET"[..])
         );
     }

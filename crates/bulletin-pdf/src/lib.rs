@@ -34,9 +34,9 @@ pub struct Options {
     pub max_pages: u32,
     /// Deepest Form XObject nesting followed.
     pub max_form_depth: u32,
-    /// Most interpreter work for one page: one unit per content-stream token and per glyph,
-    /// plus a fee per Form XObject call. A page that needs more keeps what was read so far and
-    /// the document gets a `content_limit` warning.
+    /// Most interpreter work for one page: one unit per content-stream token, eight per glyph,
+    /// plus a fee per Form XObject call (a dense text page needs 20,000 to 150,000). A page that
+    /// needs more keeps what was read so far and the document gets a `content_limit` warning.
     pub max_page_work: u64,
     /// Most interpreter work for the whole file (all pages); beyond it extraction fails with
     /// [`Error::ResourceLimit`].
@@ -183,7 +183,8 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let loaded = document::load(bytes, options)?;
     let doc = &loaded.doc;
     let mut warnings = loaded.warnings.clone();
-    let budget = filters::Budget::new(options.max_stream_bytes, options.max_total_bytes);
+    let mut budget = filters::Budget::new(options.max_stream_bytes, options.max_total_bytes);
+    budget.deadline = options.deadline;
     let page_refs = document::pages(doc, options.max_pages, &mut warnings)?;
     if page_refs.is_empty() {
         return Err(Error::Damaged("the file has no readable pages".into()));
@@ -291,9 +292,10 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         warnings.push(Warning {
             code: "content_limit",
             message: format!(
-                "{} page(s) need more than {} content operations and were read only in part (pages {}{more})",
+                "{} page(s) exceed the content limits ({} operations or {} glyphs a page) and were read only in part (pages {}{more})",
                 pages_cut.len(),
                 options.max_page_work,
+                content::MAX_GLYPHS_PER_PAGE,
                 list.join(", ")
             ),
         });
