@@ -52,10 +52,20 @@ struct Segment {
     key: f32,
     x0: f32,
     x1: f32,
+    /// Largest glyph size.
+    size: f32,
 }
 
 /// Builds the page's lines from its glyphs.
-pub(crate) fn lines(page: &PageContent, page_width: f32) -> Vec<TextLine> {
+///
+/// `columns` carries the column gutter between the pages of a document: a page that clearly has
+/// two columns sets it, and a page too sparse to show its columns by itself (the end of an
+/// article running into the right column for one line) may use the one found before.
+pub(crate) fn lines(
+    page: &PageContent,
+    page_width: f32,
+    columns: &mut Option<f32>,
+) -> Vec<TextLine> {
     let glyphs = &page.glyphs;
     if glyphs.is_empty() {
         return Vec::new();
@@ -95,7 +105,7 @@ pub(crate) fn lines(page: &PageContent, page_width: f32) -> Vec<TextLine> {
             split_row(page, row, &mut segs);
         }
         let ordered = if horizontal {
-            order_columns(segs, page_width)
+            order_columns(segs, page_width, columns)
         } else {
             merge_rows(segs)
         };
@@ -159,7 +169,7 @@ fn split_row(page: &PageContent, row: Vec<Item>, segs: &mut Vec<Segment>) {
         if dup {
             continue;
         }
-        if !cur.is_empty() && it.along - end > 3.0 * size {
+        if !cur.is_empty() && it.along - end > 1.5 * size {
             segs.push(segment(glyphs, std::mem::take(&mut cur)));
             end = f32::NEG_INFINITY;
         }
@@ -183,7 +193,14 @@ fn segment(glyphs: &[Glyph], items: Vec<Item>) -> Segment {
         .iter()
         .map(|i| i.along + glyphs[i.g].width)
         .fold(f32::NEG_INFINITY, f32::max);
-    Segment { items, key, x0, x1 }
+    let size = items.iter().map(|i| glyphs[i.g].size).fold(0.0, f32::max);
+    Segment {
+        items,
+        key,
+        x0,
+        x1,
+        size,
+    }
 }
 
 /// Rows back together (segments of one row become one line).
@@ -204,9 +221,16 @@ fn merge_rows(segs: Vec<Segment>) -> Vec<Vec<Item>> {
 }
 
 /// Reading order of horizontal segments: top to bottom, or column by column on two-column pages.
-fn order_columns(segs: Vec<Segment>, page_width: f32) -> Vec<Vec<Item>> {
-    let Some(gutter) = find_gutter(&segs, page_width) else {
-        return merge_rows(segs);
+fn order_columns(segs: Vec<Segment>, page_width: f32, columns: &mut Option<f32>) -> Vec<Vec<Item>> {
+    let gutter = match find_gutter(&segs, page_width) {
+        Some(g) => {
+            *columns = Some(g);
+            g
+        }
+        None => match columns.and_then(|g| fits_gutter(&segs, g)) {
+            Some(g) => g,
+            None => return merge_rows(segs),
+        },
     };
     // Bands between full-width segments: in each, the left column, then the right.
     let mut out: Vec<Vec<Item>> = Vec::new();
@@ -216,18 +240,76 @@ fn order_columns(segs: Vec<Segment>, page_width: f32) -> Vec<Vec<Item>> {
         out.extend(merge_rows(std::mem::take(left)));
         out.extend(merge_rows(std::mem::take(right)));
     };
-    for s in segs {
-        if s.x1 <= gutter {
-            left.push(s);
-        } else if s.x0 >= gutter {
-            right.push(s);
-        } else {
+    // Where the right column's lines start; a row whose right part starts far to the right of it
+    // while its left part sits in the left column is a full-width line with a wide gap (a
+    // running header "Title          2023年第4期"), not two column lines.
+    let mut starts: Vec<f32> = segs
+        .iter()
+        .filter(|s| s.x0 >= gutter)
+        .map(|s| s.x0)
+        .collect();
+    starts.sort_by(f32::total_cmp);
+    let edge = starts.get(starts.len() / 4).copied().unwrap_or(gutter);
+    let spread = |row: &[Segment]| {
+        row.len() > 1
+            && row.iter().any(|s| s.x1 <= gutter)
+            && row
+                .iter()
+                .any(|s| s.x0 >= gutter && s.x0 > edge + 4.0 * s.size.max(1.0))
+    };
+    let mut segs = segs.into_iter().peekable();
+    while let Some(first) = segs.next() {
+        let mut row = vec![first];
+        while let Some(s) = segs.next_if(|s| s.key == row[0].key) {
+            row.push(s);
+        }
+        if spread(&row) {
             flush(&mut left, &mut right, &mut out);
-            out.push(s.items);
+            out.push(row.into_iter().flat_map(|s| s.items).collect());
+            continue;
+        }
+        for s in row {
+            place(s, gutter, &mut left, &mut right, &mut out, &flush);
         }
     }
     flush(&mut left, &mut right, &mut out);
     out
+}
+
+/// Puts a segment into the left or right column of the current band, or, when it crosses the
+/// gutter, ends the band with it.
+fn place(
+    s: Segment,
+    gutter: f32,
+    left: &mut Vec<Segment>,
+    right: &mut Vec<Segment>,
+    out: &mut Vec<Vec<Item>>,
+    flush: &impl Fn(&mut Vec<Segment>, &mut Vec<Segment>, &mut Vec<Vec<Item>>),
+) {
+    if s.x1 <= gutter {
+        left.push(s);
+    } else if s.x0 >= gutter {
+        right.push(s);
+    } else {
+        flush(left, right, out);
+        out.push(s.items);
+    }
+}
+
+/// Whether the gutter `x` of another page also splits this page: few segments cross it and at
+/// least one row has text on both sides.
+fn fits_gutter(segs: &[Segment], x: f32) -> Option<f32> {
+    let crossing = segs.iter().filter(|s| s.x0 < x && s.x1 > x).count();
+    if segs.len() < 4 || crossing * 10 > segs.len() {
+        return None;
+    }
+    let mut lefts: Vec<f32> = segs.iter().filter(|s| s.x1 <= x).map(|s| s.key).collect();
+    lefts.sort_by(f32::total_cmp);
+    let side_by_side = segs.iter().filter(|s| s.x0 >= x).any(|r| {
+        let i = lefts.partition_point(|&l| l <= r.key - 2.0);
+        lefts.get(i).is_some_and(|&l| (l - r.key).abs() < 2.0)
+    });
+    side_by_side.then_some(x)
 }
 
 /// A vertical gutter x that splits the page into two text columns, if there clearly is one.
@@ -389,7 +471,10 @@ mod tests {
     }
 
     fn texts(page: &PageContent, width: f32) -> Vec<String> {
-        lines(page, width).into_iter().map(|l| l.text).collect()
+        lines(page, width, &mut None)
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
     }
 
     #[test]
@@ -450,6 +535,65 @@ mod tests {
         assert_eq!(t[0], "TITLE ACROSS BOTH COLUMNS OF THE PAGE HERE");
         assert!(t[1..7].iter().all(|l| l.starts_with('左')), "{t:?}");
         assert!(t[7..].iter().all(|l| l.starts_with('右')), "{t:?}");
+    }
+
+    /// A two-column page with justified CJK lines and a 2 em gutter (reportlab's default frames),
+    /// under a running header whose two parts sit at the page's left and right margins.
+    fn narrow_gutter_page(right_rows: usize) -> PageContent {
+        let mut p = PageContent::default();
+        run(&mut p, "数字政府建设动态", 81.0, 41.0, 10.5, 10.5);
+        run(&mut p, "2023年第4期", 458.0, 41.0, 10.5, 10.5);
+        for i in 0..10 {
+            let y = 75.0 + 21.0 * i as f32;
+            run(
+                &mut p,
+                &format!("左栏第{i}行文字内容左栏文字内容"),
+                81.0,
+                y,
+                12.0,
+                12.0,
+            );
+            if i < right_rows {
+                run(
+                    &mut p,
+                    &format!("右栏第{i}行文字内容右栏文字内容"),
+                    309.0,
+                    y,
+                    12.0,
+                    12.0,
+                );
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn narrow_gutter_columns_and_a_spread_header() {
+        let t = texts(&narrow_gutter_page(10), 595.0);
+        assert_eq!(t[0], "数字政府建设动态 2023年第4期");
+        assert!(t[1..11].iter().all(|l| l.starts_with('左')), "{t:?}");
+        assert!(t[11..].iter().all(|l| l.starts_with('右')), "{t:?}");
+    }
+
+    #[test]
+    fn a_sparse_page_uses_the_gutter_of_the_pages_before() {
+        let mut columns = None;
+        let full = narrow_gutter_page(10);
+        lines(&full, 595.0, &mut columns);
+        assert!(columns.is_some());
+        // One line in the right column: not enough to see the columns on this page alone.
+        let sparse = narrow_gutter_page(1);
+        let alone: Vec<String> = lines(&sparse, 595.0, &mut None)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert!(alone[1].contains('右'), "{alone:?}");
+        let t: Vec<String> = lines(&sparse, 595.0, &mut columns)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert!(t[1..11].iter().all(|l| l.starts_with('左')), "{t:?}");
+        assert!(t[11].starts_with('右'), "{t:?}");
     }
 
     #[test]
