@@ -144,7 +144,38 @@ pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
         ),
         ..lopdf::LoadOptions::default()
     };
-    let doc = match Document::load_mem_with_options(bytes, lo) {
+    let max_objstm = lo.max_decompressed_size;
+    let with = |b: &[u8], password: Option<String>| {
+        let lo = lopdf::LoadOptions {
+            password,
+            max_decompressed_size: max_objstm,
+            ..lopdf::LoadOptions::default()
+        };
+        Document::load_mem_with_options(b, lo)
+    };
+    // lopdf cannot open some encrypted files by itself (an inline /Encrypt dictionary, no /ID):
+    // open them once more with an update appended that it can read.
+    let mut patched: Option<Vec<u8>> = None;
+    let mut retry = |trailer: &Dictionary| {
+        let p = patched_for_lopdf(bytes, trailer)?;
+        let d = with(&p, options.password.clone())
+            .ok()
+            .filter(|d| d.encryption_state.is_some())?;
+        patched = Some(p);
+        Some(d)
+    };
+    let loaded = match Document::load_mem_with_options(bytes, lo) {
+        Ok(d) if d.encryption_state.is_none() && d.trailer.has(b"Encrypt") => {
+            Ok(retry(&d.trailer).unwrap_or(d))
+        }
+        Err(lopdf::Error::InvalidPassword) => match with(bytes, None) {
+            Ok(plain) => retry(&plain.trailer).ok_or(lopdf::Error::InvalidPassword),
+            Err(_) => Err(lopdf::Error::InvalidPassword),
+        },
+        other => other,
+    };
+    let bytes = patched.as_deref().unwrap_or(bytes);
+    let doc = match loaded {
         Ok(d) => d,
         Err(lopdf::Error::InvalidPassword) => {
             // Load once more without the password only to name the cipher in the message.
@@ -200,6 +231,116 @@ pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
         warnings,
         encrypted,
     })
+}
+
+/// For an encrypted file lopdf cannot open by itself, the same file with an incremental update
+/// appended that it can open: lopdf wants `/Encrypt` to be a reference (some writers put the
+/// dictionary inline in the trailer) and needs an `/ID` to derive the key (without one, the key
+/// is derived from an empty ID, as pdf.js and poppler do). `None` when neither applies.
+fn patched_for_lopdf(bytes: &[u8], trailer: &Dictionary) -> Option<Vec<u8>> {
+    let enc = trailer.get(b"Encrypt").ok()?;
+    let inline = matches!(enc, Object::Dictionary(_));
+    let has_id = matches!(trailer.get(b"ID"), Ok(Object::Array(a)) if !a.is_empty());
+    if !inline && has_id {
+        return None;
+    }
+    let at = bytes.windows(9).rposition(|w| w == b"startxref")?;
+    let prev: u64 = String::from_utf8_lossy(&bytes[at + 9..(at + 40).min(bytes.len())])
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    let size = trailer
+        .get(b"Size")
+        .ok()
+        .and_then(|o| o.as_i64().ok())
+        .unwrap_or(0)
+        .clamp(1, 8_000_000) as u32;
+    let mut out = bytes.to_vec();
+    out.extend_from_slice(b"\n");
+    let mut new_trailer = Dictionary::new();
+    for (k, v) in trailer.iter() {
+        if !matches!(k.as_slice(), b"Prev" | b"XRefStm" | b"Size" | b"Encrypt") {
+            new_trailer.set(k.clone(), v.clone());
+        }
+    }
+    let mut xref = b"xref\n0 1\n0000000000 65535 f \n".to_vec();
+    let mut new_size = size;
+    if inline {
+        let num = size;
+        new_size = size + 1;
+        let off = out.len();
+        out.extend_from_slice(format!("{num} 0 obj\n").as_bytes());
+        write_object(&mut out, enc, 0);
+        out.extend_from_slice(b"\nendobj\n");
+        xref.extend_from_slice(format!("{num} 1\n{off:010} 00000 n \n").as_bytes());
+        new_trailer.set("Encrypt", Object::Reference((num, 0)));
+    } else {
+        new_trailer.set("Encrypt", enc.clone());
+    }
+    if !has_id {
+        let empty = || Object::String(Vec::new(), lopdf::StringFormat::Hexadecimal);
+        new_trailer.set("ID", Object::Array(vec![empty(), empty()]));
+    }
+    new_trailer.set("Size", i64::from(new_size));
+    new_trailer.set("Prev", prev as i64);
+    let xref_at = out.len();
+    out.extend_from_slice(&xref);
+    out.extend_from_slice(b"trailer\n");
+    write_object(&mut out, &Object::Dictionary(new_trailer), 0);
+    out.extend_from_slice(format!("\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    Some(out)
+}
+
+/// Serialises an object in PDF syntax (strings as hex, so no escaping is needed).
+fn write_object(out: &mut Vec<u8>, o: &Object, depth: u32) {
+    if depth > 32 {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    match o {
+        Object::Null => out.extend_from_slice(b"null"),
+        Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Object::Real(r) => out.extend_from_slice(format!("{r}").as_bytes()),
+        Object::Name(n) => {
+            out.push(b'/');
+            for &b in n {
+                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'+') {
+                    out.push(b);
+                } else {
+                    out.extend_from_slice(format!("#{b:02X}").as_bytes());
+                }
+            }
+        }
+        Object::String(s, _) => {
+            out.push(b'<');
+            for b in s {
+                out.extend_from_slice(format!("{b:02X}").as_bytes());
+            }
+            out.push(b'>');
+        }
+        Object::Array(a) => {
+            out.push(b'[');
+            for v in a {
+                write_object(out, v, depth + 1);
+                out.push(b' ');
+            }
+            out.push(b']');
+        }
+        Object::Dictionary(d) => {
+            out.extend_from_slice(b"<<");
+            for (k, v) in d.iter() {
+                write_object(out, &Object::Name(k.clone()), depth + 1);
+                out.push(b' ');
+                write_object(out, v, depth + 1);
+                out.push(b' ');
+            }
+            out.extend_from_slice(b">>");
+        }
+        Object::Reference((n, g)) => out.extend_from_slice(format!("{n} {g} R").as_bytes()),
+        Object::Stream(_) => out.extend_from_slice(b"null"),
+    }
 }
 
 /// Whether uncompressed xref entries point somewhere other than `N G obj` (lopdf may have read
@@ -428,6 +569,49 @@ mod tests {
         assert!(
             matches!(load(&v, &Options::default()), Err(Error::Damaged(m)) if m.contains("nested"))
         );
+    }
+
+    #[test]
+    fn encrypt_inline_or_without_id_gets_an_update_lopdf_can_read() {
+        let mut t = Dictionary::new();
+        t.set("Root", Object::Reference((1, 0)));
+        t.set("Size", 5);
+        t.set("ID", Object::Array(vec![Object::string_literal("x")]));
+        t.set("Encrypt", Object::Reference((4, 0)));
+        let file = b"%PDF-1.4\n... xref ... trailer << >>\nstartxref\n123\n%%EOF\n".to_vec();
+        // A reference and an /ID: nothing to do.
+        assert!(patched_for_lopdf(&file, &t).is_none());
+        t.remove(b"ID");
+        let p = patched_for_lopdf(&file, &t).unwrap_or_default();
+        let tail = String::from_utf8_lossy(&p[file.len()..]).into_owned();
+        assert!(
+            tail.contains("/ID [<> <> ]") && tail.contains("/Prev 123"),
+            "{tail}"
+        );
+        assert!(
+            tail.contains("/Encrypt 4 0 R") && tail.ends_with("%%EOF\n"),
+            "{tail}"
+        );
+        let mut enc = Dictionary::new();
+        enc.set("Filter", Object::Name(b"Standard".to_vec()));
+        enc.set(
+            "O",
+            Object::String(vec![0, 0x28, 0xff], lopdf::StringFormat::Literal),
+        );
+        t.set("Encrypt", Object::Dictionary(enc));
+        let p = patched_for_lopdf(&file, &t).unwrap_or_default();
+        let tail = String::from_utf8_lossy(&p[file.len()..]).into_owned();
+        assert!(
+            tail.contains("5 0 obj\n<</Filter /Standard /O <0028FF> >>"),
+            "{tail}"
+        );
+        assert!(
+            tail.contains("/Encrypt 5 0 R") && tail.contains("/Size 6"),
+            "{tail}"
+        );
+        // The xref entry points at the new object.
+        let off = p.len() - tail.len() + tail.find("5 0 obj").unwrap_or(0);
+        assert!(tail.contains(&format!("5 1\n{off:010} 00000 n ")), "{tail}");
     }
 
     #[test]
