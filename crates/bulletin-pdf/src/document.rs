@@ -10,6 +10,7 @@ use std::collections::HashSet;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+use crate::filters::{self, Budget};
 use crate::{Error, Options, Warning};
 
 /// A page's resolved attributes.
@@ -117,8 +118,52 @@ fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     }
 }
 
+fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// Decodes (and charges to the file's budget) every FlateDecode object stream before lopdf does:
+/// lopdf unpacks all object streams while loading, each under the per-stream cap but with no
+/// bound on their sum or on time, so a small file with many object-stream bombs would run for
+/// minutes. Found by their `/ObjStm` type in the raw bytes; encrypted ones do not inflate here
+/// and cost nothing.
+fn object_streams_within_budget(bytes: &[u8], budget: &Budget) -> Result<(), Error> {
+    let mut pos = 0;
+    while let Some(at) = find_from(bytes, pos, b"/ObjStm") {
+        pos = at + 7;
+        // The dictionary runs from `obj` before the type to the `stream` keyword after it.
+        let from = at.saturating_sub(4096);
+        let dict_start = bytes[from..at]
+            .windows(3)
+            .rposition(|w| w == b"obj")
+            .map_or(from, |i| from + i);
+        let Some(kw) = find_from(&bytes[..bytes.len().min(at + 4096)], at, b"stream") else {
+            continue;
+        };
+        let mut start = kw + 6;
+        if bytes.get(start) == Some(&b'\r') {
+            start += 1;
+        }
+        if bytes.get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        let end = find_from(bytes, start, b"endstream").unwrap_or(bytes.len());
+        let dict = &bytes[dict_start..kw];
+        let layers = dict.windows(12).filter(|w| w == b"/FlateDecode").count()
+            + dict.windows(4).filter(|w| w == b"/Fl ").count();
+        if layers > 0 {
+            filters::charge_inflated(&bytes[start..end], layers.min(8), budget)?;
+        }
+        pos = pos.max(end);
+    }
+    Ok(())
+}
+
 /// Loads and decrypts the file.
-pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
+pub(crate) fn load(bytes: &[u8], options: &Options, budget: &Budget) -> Result<Loaded, Error> {
     let head = &bytes[..bytes.len().min(1024)];
     if !find(head, b"%PDF-") {
         return Err(Error::NotPdf(
@@ -137,6 +182,7 @@ pub(crate) fn load(bytes: &[u8], options: &Options) -> Result<Loaded, Error> {
     if !tail_ok && !find(bytes, b"startxref") && !find(bytes, b"trailer") {
         return Err(Error::Damaged(TRUNCATED.into()));
     }
+    object_streams_within_budget(bytes, budget)?;
     let lo = lopdf::LoadOptions {
         password: options.password.clone(),
         max_decompressed_size: Some(
@@ -567,7 +613,7 @@ mod tests {
         assert!(max_nesting(&v) >= 5000);
         assert_eq!(max_nesting(b"<< /A [1 2 [3]] >> stream [[[[[ endstream"), 2);
         assert!(
-            matches!(load(&v, &Options::default()), Err(Error::Damaged(m)) if m.contains("nested"))
+            matches!(load(&v, &Options::default(), &Budget::new(1 << 20, 1 << 20)), Err(Error::Damaged(m)) if m.contains("nested"))
         );
     }
 
@@ -617,9 +663,11 @@ mod tests {
     #[test]
     fn not_pdf_and_truncated() {
         let o = Options::default();
-        assert!(matches!(load(b"hello", &o), Err(Error::NotPdf(_))));
+        let b = Budget::new(1 << 20, 1 << 20);
+        assert!(matches!(load(b"hello", &o, &b), Err(Error::NotPdf(_))));
         let mut v = b"%PDF-1.4\n1 0 obj << >> endobj\n".to_vec();
         v.extend(std::iter::repeat_n(b'x', 9000));
-        assert!(matches!(load(&v, &o), Err(Error::Damaged(m)) if m.contains("truncated")));
+        let b = Budget::new(1 << 20, 1 << 20);
+        assert!(matches!(load(&v, &o, &b), Err(Error::Damaged(m)) if m.contains("truncated")));
     }
 }

@@ -213,6 +213,23 @@ pub(crate) fn decode(
     Ok(Some(out))
 }
 
+/// Inflates `layers` times against the budget (and its deadline), charging every layer: the
+/// check lopdf's loader gets before it unpacks object streams (it bounds each one, not their sum).
+pub(crate) fn charge_inflated(data: &[u8], layers: usize, budget: &Budget) -> Result<(), Error> {
+    let mut cur: Option<Vec<u8>> = None;
+    for _ in 0..layers {
+        let input = cur.as_deref().unwrap_or(data);
+        let cap = budget.allowance();
+        let out = inflate(input, cap, budget.deadline).map_err(|e| budget.overflow(cap, e))?;
+        budget.charge(out.len() as u64)?;
+        if out.is_empty() {
+            break;
+        }
+        cur = Some(out);
+    }
+    Ok(())
+}
+
 fn is_text_filter(f: &[u8]) -> bool {
     matches!(
         f,

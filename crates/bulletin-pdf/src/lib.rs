@@ -180,11 +180,11 @@ impl Error {
 /// Never panics on bad input and never runs past `options.deadline` by more than one content
 /// operator batch; see [`Error`] for what can go wrong.
 pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
-    let loaded = document::load(bytes, options)?;
-    let doc = &loaded.doc;
-    let mut warnings = loaded.warnings.clone();
     let mut budget = filters::Budget::new(options.max_stream_bytes, options.max_total_bytes);
     budget.deadline = options.deadline;
+    let loaded = document::load(bytes, options, &budget)?;
+    let doc = &loaded.doc;
+    let mut warnings = loaded.warnings.clone();
     let page_refs = document::pages(doc, options.max_pages, &mut warnings)?;
     if page_refs.is_empty() {
         return Err(Error::Damaged("the file has no readable pages".into()));

@@ -207,3 +207,23 @@ fn form_fan_out_is_bounded() {
         Some("resource_limit")
     );
 }
+
+#[test]
+fn object_streams_count_against_the_file_budget() {
+    // 30 object streams of 3 MiB each (two FlateDecode layers), all unpacked by lopdf while
+    // loading: each under the 4 MiB cap, 90 MiB together.
+    let bytes = hostile("objstm-many.pdf");
+    let start = Instant::now();
+    match extract(&bytes, &small_caps()) {
+        Err(Error::ResourceLimit(m)) => assert!(m.contains("in total"), "{m}"),
+        other => panic!("{:?}", other.map(|d| d.pages.len())),
+    }
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    // With room for them, the page inside the first object stream is read.
+    let roomy = Options {
+        max_total_bytes: 1 << 30,
+        ..small_caps()
+    };
+    let doc = extract(&bytes, &roomy).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.pages.len(), 1);
+}
