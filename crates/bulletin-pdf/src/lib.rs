@@ -307,6 +307,10 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             message: format!("{unreadable} content streams could not be read and were skipped"),
         });
     }
+    // One warning per code (each says how many times its problem occurred): a damaged file
+    // must not bury its document under thousands of them.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.code));
     Ok(Document { pages, warnings })
 }
 
