@@ -131,16 +131,20 @@ fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 /// minutes. Found by their `/ObjStm` type in the raw bytes; encrypted ones do not inflate here
 /// and cost nothing.
 fn object_streams_within_budget(bytes: &[u8], budget: &Budget) -> Result<(), Error> {
+    // Linear in the file whatever it holds: the next `stream` keyword is searched forward only,
+    // a type not followed by one within 1 KiB is skipped at once, and scanning resumes after the
+    // stream's data.
     let mut pos = 0;
+    let mut next_kw = find_from(bytes, 0, b"stream");
     while let Some(at) = find_from(bytes, pos, b"/ObjStm") {
         pos = at + 7;
-        // The dictionary runs from `obj` before the type to the `stream` keyword after it.
-        let from = at.saturating_sub(4096);
-        let dict_start = bytes[from..at]
-            .windows(3)
-            .rposition(|w| w == b"obj")
-            .map_or(from, |i| from + i);
-        let Some(kw) = find_from(&bytes[..bytes.len().min(at + 4096)], at, b"stream") else {
+        if next_kw.is_some_and(|k| k < at) {
+            next_kw = find_from(bytes, at, b"stream");
+        }
+        let Some(kw) = next_kw.filter(|&k| k - at <= 1024) else {
+            if next_kw.is_none() {
+                break;
+            }
             continue;
         };
         let mut start = kw + 6;
@@ -150,14 +154,16 @@ fn object_streams_within_budget(bytes: &[u8], budget: &Budget) -> Result<(), Err
         if bytes.get(start) == Some(&b'\n') {
             start += 1;
         }
+        let start = start.min(bytes.len());
         let end = find_from(bytes, start, b"endstream").unwrap_or(bytes.len());
-        let dict = &bytes[dict_start..kw];
+        // The filters sit in the dictionary around the type.
+        let dict = &bytes[at.saturating_sub(256)..kw];
         let layers = dict.windows(12).filter(|w| w == b"/FlateDecode").count()
             + dict.windows(4).filter(|w| w == b"/Fl ").count();
         if layers > 0 {
             filters::charge_inflated(&bytes[start..end], layers.min(8), budget)?;
         }
-        pos = pos.max(end);
+        pos = end.max(pos);
     }
     Ok(())
 }
@@ -658,6 +664,17 @@ mod tests {
         // The xref entry points at the new object.
         let off = p.len() - tail.len() + tail.find("5 0 obj").unwrap_or(0);
         assert!(tail.contains(&format!("5 1\n{off:010} 00000 n ")), "{tail}");
+    }
+
+    #[test]
+    fn object_stream_scan_is_linear() {
+        // 10 MB of object-stream types with no stream after them, then one real stream.
+        let mut v = b"/ObjStm".repeat(1_500_000);
+        v.extend_from_slice(b" x stream\nabc\nendstream ");
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let start = std::time::Instant::now();
+        assert!(object_streams_within_budget(&v, &budget).is_ok());
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

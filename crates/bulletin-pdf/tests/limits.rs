@@ -218,7 +218,11 @@ fn object_streams_count_against_the_file_budget() {
         Err(Error::ResourceLimit(m)) => assert!(m.contains("in total"), "{m}"),
         other => panic!("{:?}", other.map(|d| d.pages.len())),
     }
-    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
     // With room for them, the page inside the first object stream is read.
     let roomy = Options {
         max_total_bytes: 1 << 30,
