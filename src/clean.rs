@@ -332,6 +332,7 @@ fn pdf_paragraphs(lines: &[&Line]) -> Vec<Paragraph> {
                     || b.y1 - pb.y1 > 1.6 * g.pitch.max(psize)
                     || (size - psize).abs() > 0.15 * psize
                     || links::scan_link_line(text).is_some()
+                    || starts_colophon_item(text)
                     || ends_with_page_number(&p.text)
                     // A numbered heading is not indented, so only what comes before it tells it
                     // from a list item that wraps to the margin: a finished sentence or a link
@@ -357,6 +358,12 @@ fn pdf_paragraphs(lines: &[&Line]) -> Vec<Paragraph> {
         prev = Some(line);
     }
     out
+}
+
+/// A line that opens a colophon item ("通讯地址：…") starts a paragraph even when the previous item
+/// ran to the margin.
+fn starts_colophon_item(line: &str) -> bool {
+    scan::scan_colophon_line(line).is_some_and(|(key, _)| scan::is_known_colophon_key(&key))
 }
 
 /// A TOC line is complete once its leader and page number are printed, even when it runs to the
