@@ -3,7 +3,7 @@
 # lopdf floor, on a corpus built from the fixtures; prints a table and writes bench/results.md.
 #
 # Environment (all optional):
-#   BENCH_RUNS=5         timed runs per measurement (median reported; one warm-up run before)
+#   BENCH_RUNS=5         timed rounds (median reported; one warm-up round before)
 #   BENCH_COPIES=25      copies of each source PDF in the corpus
 #   BENCH_PRODUCERS="lo rl gbk chrome gs"   fixtures used: the first <name>.<producer>.pdf of
 #                        each under fixtures/ (all good fixture PDFs when none of these exist)
@@ -62,7 +62,6 @@ have_pymupdf() { have python3 && python3 -c 'import pymupdf' >/dev/null 2>&1; }
 have pdftotext || apt_install poppler-utils || true
 have mutool || apt_install mupdf-tools || true
 [ -x /usr/bin/time ] || apt_install time || true
-have hyperfine || apt_install hyperfine || true
 if ! have_pymupdf && [ "$install" = 1 ] && have python3; then
     log "installing pymupdf (pip)"
     python3 -m pip install -q pymupdf >>"$work/install.log" 2>&1 || true
@@ -71,8 +70,7 @@ missing=()
 have pdftotext || missing+=("pdftotext (apt package poppler-utils)")
 have mutool || missing+=("mutool (apt package mupdf-tools)")
 have_pymupdf || missing+=("PyMuPDF (pip package pymupdf)")
-[ -x /usr/bin/time ] || missing+=("/usr/bin/time (apt package time): no peak RSS")
-have hyperfine || missing+=("hyperfine (apt package hyperfine): timed with a shell loop instead")
+[ -x /usr/bin/time ] || missing+=("/usr/bin/time (apt package time): no CPU time or peak RSS")
 for m in "${missing[@]}"; do log "missing, skipped: $m"; done
 
 # ---------------------------------------------------------------- build
@@ -157,47 +155,41 @@ check_small=$(check_bulletin small "$small")
 check_long=$(check_bulletin long "$long")
 
 # ---------------------------------------------------------------- measuring
-declare -A T=() MIN=() CPU=() RSS=() NOTE=()
+# Every command runs once per round, all commands in turn, for one warm-up round and $runs timed
+# rounds: a burst of load from elsewhere on the machine then falls on every tool alike instead of
+# on one tool's consecutive runs. Each run: wall time (date +%s%N), and with /usr/bin/time the
+# CPU time (user + system) and peak RSS of the process tree's largest process.
+declare -A T=() MIN=() CPU=() RSS=() NOTE=() OUT=()
+keys=()
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) exit; print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-# measure KEY COMMAND...: median wall seconds into T[KEY] (fastest run into MIN[KEY]), CPU seconds (user + system) into CPU[KEY],
-# peak RSS (kB) into RSS[KEY]. The command writes into $work/out/KEY, emptied before every run.
-measure() {
-    local key=$1 out=${MEASURE_OUT:-$work/out}/$1
-    shift
-    log "timing $key"
-    if have hyperfine; then
-        local cmd
-        cmd=$(printf '%q ' "$@")
-        hyperfine --warmup 1 --runs "$runs" --ignore-failure --style basic \
-            --command-name "$key" --prepare "rm -rf $(printf %q "$out")" \
-            --export-csv "$work/hyperfine-$key.csv" "$cmd" >>"$work/hyperfine.log" 2>&1
-        T[$key]=$(awk -F, 'NR == 2 { print $4 }' "$work/hyperfine-$key.csv")
-        MIN[$key]=$(awk -F, 'NR == 2 { print $7 }' "$work/hyperfine-$key.csv")
-        CPU[$key]=$(awk -F, 'NR == 2 { print $5 + $6 }' "$work/hyperfine-$key.csv")
-    else
-        local i t0 t1
-        for ((i = 0; i <= runs; i++)); do
-            rm -rf "$out"
-            t0=$(date +%s%N)
-            "$@" >/dev/null 2>&1 || true
-            t1=$(date +%s%N)
-            if ((i > 0)); then echo "$(((t1 - t0) / 1000))e-6"; fi
-        done >"$work/loop-$key.txt"
-        T[$key]=$(median <"$work/loop-$key.txt")
-        MIN[$key]=$(sort -g "$work/loop-$key.txt" | head -n1)
-    fi
+# add KEY OUTDIR COMMAND...: registers a command that writes into OUTDIR (emptied before each run)
+add() {
+    local key=$1
+    OUT[$key]=$2
+    shift 2
+    printf '%s\0' "$@" >"$work/cmd-$key"
+    keys+=("$key")
+}
+
+# run_once KEY: one run; appends "wall cpu rss_kb" to $work/samples-KEY.txt, stderr to
+# $work/stderr-KEY.txt
+run_once() {
+    local key=$1 t0 t1 argv=()
+    mapfile -d '' -t argv <"$work/cmd-$key"
+    rm -rf "${OUT[$key]}"
     if [ -x /usr/bin/time ]; then
-        rm -rf "$out"
-        /usr/bin/time -v -o "$work/rss-$key.txt" "$@" >/dev/null 2>"$work/stderr-$key.txt" || true
-        RSS[$key]=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$work/rss-$key.txt")
-        if [ -z "${CPU[$key]:-}" ]; then
-            CPU[$key]=$(awk -F': ' '/User time|System time/ { s += $2 } END { if (NR) print s }' \
-                "$work/rss-$key.txt")
-        fi
+        t0=$(date +%s%N)
+        /usr/bin/time -f '%U %S %M' -o "$work/time-$key.txt" "${argv[@]}" \
+            >/dev/null 2>"$work/stderr-$key.txt" || true
+        t1=$(date +%s%N)
+        awk -v w="$(((t1 - t0) / 1000))" '{ printf "%.6f %.2f %d\n", w / 1e6, $(NF - 2) + $(NF - 1), $NF }' \
+            "$work/time-$key.txt" | tail -n1 >>"$work/samples-$key.txt"
     else
-        rm -rf "$out"
-        "$@" >/dev/null 2>"$work/stderr-$key.txt" || true
+        t0=$(date +%s%N)
+        "${argv[@]}" >/dev/null 2>"$work/stderr-$key.txt" || true
+        t1=$(date +%s%N)
+        awk -v w="$(((t1 - t0) / 1000))" 'BEGIN { printf "%.6f\n", w / 1e6 }' >>"$work/samples-$key.txt"
     fi
 }
 
@@ -212,28 +204,51 @@ fi
 for set in small long; do
     dir=$small
     [ "$set" = long ] && dir=$long
-    measure "bulletin-j1-$set" "$bin" ingest -q -j 1 -o "$work/out/bulletin-j1-$set" "$dir"
-    if [ -n "$mem" ]; then
-        MEASURE_OUT=$mem measure "bulletin-j1-mem-$set" "$bin" ingest -q -j 1 -o "$mem/bulletin-j1-mem-$set" "$dir"
-    fi
-    if [ -n "$mem" ] && [ "$set" = small ]; then
-        MEASURE_OUT=$mem measure "bulletin-j2-mem-$set" "$bin" ingest -q -j 2 -o "$mem/bulletin-j2-mem-$set" "$dir"
-    fi
+    add "bulletin-j1-$set" "$work/out/j1-$set" "$bin" ingest -q -j 1 -o "$work/out/j1-$set" "$dir"
     if [ "$set" = small ]; then
-        measure "bulletin-j2-$set" "$bin" ingest -q -j 2 -o "$work/out/bulletin-j2-$set" "$dir"
+        add "bulletin-j2-$set" "$work/out/j2-$set" "$bin" ingest -q -j 2 -o "$work/out/j2-$set" "$dir"
+    fi
+    if [ -n "$mem" ]; then
+        add "bulletin-j1-mem-$set" "$mem/j1-$set" "$bin" ingest -q -j 1 -o "$mem/j1-$set" "$dir"
+        if [ "$set" = small ]; then
+            add "bulletin-j2-mem-$set" "$mem/j2-$set" "$bin" ingest -q -j 2 -o "$mem/j2-$set" "$dir"
+        fi
     fi
     if have pdftotext; then
-        measure "pdftotext-$set" bash bench/each.sh pdftotext "$dir" "$work/out/pdftotext-$set"
+        add "pdftotext-$set" "$work/out/pdftotext-$set" bash bench/each.sh pdftotext "$dir" "$work/out/pdftotext-$set"
     fi
     if have mutool; then
-        measure "mutool-$set" bash bench/each.sh mutool "$dir" "$work/out/mutool-$set"
+        add "mutool-$set" "$work/out/mutool-$set" bash bench/each.sh mutool "$dir" "$work/out/mutool-$set"
     fi
     if have_pymupdf; then
-        measure "pymupdf-$set" python3 bench/pymupdf_text.py "$dir" "$work/out/pymupdf-$set"
+        add "pymupdf-$set" "$work/out/pymupdf-$set" python3 bench/pymupdf_text.py "$dir" "$work/out/pymupdf-$set"
+    fi
+    add "floor-$set" "$work/out/floor-$set" "$examples/floor" "$dir"
+done
+
+for ((round = 0; round <= runs; round++)); do
+    if ((round == 0)); then log "warm-up round"; else log "round $round of $runs"; fi
+    for key in "${keys[@]}"; do
+        run_once "$key"
+    done
+    if ((round == 0)); then
+        for key in "${keys[@]}"; do : >"$work/samples-$key.txt"; done
+    fi
+done
+for key in "${keys[@]}"; do
+    f=$work/samples-$key.txt
+    T[$key]=$(cut -d' ' -f1 "$f" | median)
+    MIN[$key]=$(cut -d' ' -f1 "$f" | sort -g | head -n1)
+    if [ -x /usr/bin/time ]; then
+        CPU[$key]=$(cut -d' ' -f2 "$f" | median)
+        RSS[$key]=$(cut -d' ' -f3 "$f" | sort -g | tail -n1)
+    fi
+done
+for set in small long; do
+    if [ -f "$work/stderr-pymupdf-$set.txt" ]; then
         line=$(grep '^pymupdf files=' "$work/stderr-pymupdf-$set.txt" || true)
         NOTE[pymupdf-$set]=$(field loop_seconds "$line")
     fi
-    measure "floor-$set" "$examples/floor" "$dir"
 done
 
 log "per-stage split (stage_times, median of $stage_runs)"
@@ -267,7 +282,6 @@ version() { "$@" 2>&1 | head -n1 | sed 's/ *$//'; }
 pdftotext_v=$(have pdftotext && version pdftotext -v | sed 's/.*version //' || echo "")
 mutool_v=$(have mutool && version mutool -v | sed 's/.*version //' || echo "")
 pymupdf_v=$(have_pymupdf && python3 -c 'import sys; [sys.modules.__setitem__(m, None) for m in ("pymupdf.layout", "pymupdf4llm")]; import pymupdf; print(pymupdf.__version__, "/ MuPDF", pymupdf.mupdf_version)' 2>/dev/null || echo "")
-timer=$(have hyperfine && version hyperfine --version || echo "a shell loop (date +%s%N)")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
@@ -320,11 +334,11 @@ stage_row() { # STAGE
 {
     echo "# Benchmark results"
     echo
-    echo "Written by \`make bench\` (bench/run.sh). Wall: median of $runs runs after one warm-up, timed with"
-    echo "$timer; best: the fastest of those runs; CPU: user + system time of the same runs (mean);"
-    echo "ms/page from the median. Peak RSS from \`/usr/bin/time -v\` (for the one-process-per-file"
-    echo "tools: the largest process). The targets are judged on medians; on a busy machine (see the"
-    echo "load average) the best run and the CPU time are the steadier figures."
+    echo "Written by \`make bench\` (bench/run.sh). Each command ran once per round, all of them in turn,"
+    echo "for one warm-up round and $runs timed rounds. Wall: the median run (ms/page from it); best: the"
+    echo "fastest run; CPU: median user + system time (\`/usr/bin/time\`); peak RSS: the largest over the"
+    echo "runs (for the one-process-per-file tools: of the largest process). Verdicts use the medians; on"
+    echo "a busy machine (see the load average) the best run and the CPU time are the steadier figures."
     echo
     echo "- machine: $(nproc) × ${cpu:-unknown CPU}, $(uname -sr), load average ${load_at_start} at start, ${load_at_end} at the end"
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $commit"
