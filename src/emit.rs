@@ -6,6 +6,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::model::Document;
 
@@ -32,7 +33,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = dir.join(temp_name(&name));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(contents)?;
@@ -42,6 +43,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// A temporary name for `name` in the same folder: `.<prefix>~<n>.tmp-<pid>`. The prefix is cut to
+/// 64 bytes so that a legal name near the 255-byte limit still has a legal temporary name; the
+/// sequence number keeps names distinct. The `.tmp-<pid>` ending is what a resumed run looks for
+/// to clear what a killed one left behind.
+fn temp_name(name: &str) -> String {
+    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+    let mut cut = name.len().min(64);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+    format!(".{}~{n}.tmp-{}", &name[..cut], std::process::id())
 }
 
 /// Where the document for `relative` (the input's path relative to its root, or its file name)
@@ -85,6 +100,15 @@ mod tests {
             output_path(out, Path::new("/abs/p.pdf")),
             Path::new("/out/abs/p.json")
         );
+    }
+
+    #[test]
+    fn temp_names_stay_short() {
+        let long = "长".repeat(81) + ".json";
+        let t = temp_name(&long);
+        assert!(t.len() < 100, "{t}");
+        assert!(t.starts_with(".长") && t.contains(".tmp-"));
+        assert_ne!(temp_name("a.json"), temp_name("a.json"));
     }
 
     #[test]

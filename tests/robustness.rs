@@ -893,12 +893,10 @@ fn write_mutated_variants() {
     }
 }
 
-/// A legal input name close to the 255-byte limit must still give its output. Open finding F2:
-/// the temporary file `.{name}.tmp-{pid}` that the atomic write uses is longer than the final
-/// name and fails with ENAMETOOLONG ("cannot write …: File name too long").
+/// A legal input name close to the 255-byte limit must still give its output (finding F2, fixed:
+/// the atomic write's temporary name is now short).
 #[cfg(unix)]
 #[test]
-#[ignore = "open finding F2 (fuzz/FINDINGS.md): atomic write's temp name too long; un-ignore once fixed"]
 fn near_limit_file_names_are_written() {
     let top = tempfile::tempdir().unwrap();
     let input = top.path().join("in");
