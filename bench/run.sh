@@ -193,7 +193,7 @@ run_once() {
     fi
 }
 
-# Output on tmpfs as well, where the per-file fsync of the atomic write costs nothing: what the
+# Output on tmpfs as well, where writing costs no disk I/O (and an fsync nothing): what the
 # pipeline itself costs and how it scales, apart from the disk.
 mem=""
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
@@ -256,8 +256,8 @@ stages_small=$("$examples/stage_times" --repeat "$stage_runs" --out "$work/out/s
     grep '^stages ' || true)
 stages_long=$("$examples/stage_times" --repeat "$stage_runs" --out "$work/out/stages-long" "$long" |
     grep '^stages ' || true)
-# For the per-page comparison, the stages again with output on tmpfs: a process that sleeps in an
-# fsync after every file is favoured by the scheduler on a busy machine, which skews the corpus.
+# For the per-page comparison, the stages again with output on tmpfs: a process that sleeps on a
+# disk write after every file is favoured by the scheduler on a busy machine, which skews the corpus.
 stages_mem_small=$stages_small stages_mem_long=$stages_long
 if [ -n "$mem" ]; then
     stages_mem_small=$("$examples/stage_times" --repeat "$stage_runs" --out "$mem/stages-small" "$small" |
@@ -353,7 +353,7 @@ stage_row() { # STAGE
     row "bulletin ingest -j 1 (full pipeline, JSON written)" bulletin-j1
     row "bulletin ingest -j 2" bulletin-j2
     if [ -n "$mem" ]; then
-        row "bulletin ingest -j 1, output on tmpfs (no fsync cost)" bulletin-j1-mem
+        row "bulletin ingest -j 1, output on tmpfs" bulletin-j1-mem
         row "bulletin ingest -j 2, output on tmpfs" bulletin-j2-mem
     fi
     row "pdftotext (one process per file)" pdftotext
@@ -384,7 +384,7 @@ stage_row() { # STAGE
     target_row "the same, library stages only (no write; stage_times, output on tmpfs: $(per_page "$pipe_long" "$long_pages_real") / $(per_page "$pipe_small" "$small_pages") ms)" \
         "<=" 1.2 "$(per_page_ratio "$pipe_long" "$pipe_small")" "" ""
     if [ -n "$mem" ]; then
-        target_row "bulletin -j 1 / floor, output on tmpfs (no fsync)" "<=" 3 \
+        target_row "bulletin -j 1 / floor, output on tmpfs" "<=" 3 \
             "$(quotient bulletin-j1-mem-small floor-small T)" "$(quotient bulletin-j1-mem-small floor-small MIN)" \
             "$(quotient bulletin-j1-mem-small floor-small CPU)"
         target_row "speed-up of -j 2 over -j 1, output on tmpfs" ">=" 1.8 \
