@@ -157,11 +157,6 @@ enum EncodingArg {
     Gbk,
 }
 
-// The pipeline allocates many small strings and vectors (glyphs, rows, operands); mimalloc takes
-// 13–17% off the CPU time of a batch in the benchmark (bench/PROFILE.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut json_errors = false;
