@@ -31,10 +31,14 @@ fn text_lines(input: &Input, config: &Config) -> Result<Extracted> {
 }
 
 fn pdf_lines(input: &Input, config: &Config) -> Result<Extracted> {
+    let defaults = bulletin_pdf::Options::default();
     let options = bulletin_pdf::Options {
         password: config.password.clone(),
         deadline: config.timeout.map(|t| Instant::now() + t),
-        ..bulletin_pdf::Options::default()
+        max_stream_bytes: config.max_stream_bytes.unwrap_or(defaults.max_stream_bytes),
+        max_total_bytes: config.max_file_bytes.unwrap_or(defaults.max_total_bytes),
+        max_pages: config.max_pages.unwrap_or(defaults.max_pages),
+        ..defaults
     };
     let document = bulletin_pdf::extract(&input.bytes, &options)?;
     let mut out = Extracted {

@@ -122,6 +122,15 @@ struct IngestArgs {
     /// Give up on a file after this many seconds (it is reported as failed; 0 = no limit).
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     timeout: u64,
+    /// Largest decoded size of one PDF stream, in MiB; a file over it fails with resource_limit.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_stream_mb: u64,
+    /// Largest decoded size of all streams of one PDF, in MiB (resource_limit beyond).
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    max_file_mb: u64,
+    /// Most pages read from one PDF; later pages are dropped with a page_limit warning.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    max_pages: u32,
     /// No progress display and no summary line (failures are still reported).
     #[arg(short, long)]
     quiet: bool,
@@ -194,6 +203,9 @@ fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     config.password = args.password.clone();
     config.keep_furniture = args.keep_furniture;
     config.timeout = (args.timeout > 0).then(|| Duration::from_secs(args.timeout));
+    config.max_stream_bytes = Some(args.max_stream_mb.saturating_mul(1 << 20));
+    config.max_file_bytes = Some(args.max_file_mb.saturating_mul(1 << 20));
+    config.max_pages = Some(args.max_pages);
     let json = args.error_format == ErrorFormat::Json;
 
     let jobs = gather_jobs(&args)?;

@@ -186,3 +186,29 @@ fn pretty_output_is_indented_and_equal() {
         serde_json::from_str::<Value>(&pretty).unwrap()
     );
 }
+
+#[test]
+fn resource_limits_can_be_set_from_the_command_line() {
+    let lo = fixtures().join("2021-13/2021-13.lo.pdf");
+    let lo = lo.to_str().unwrap();
+    let o = bulletin(&["ingest", "-q", lo]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // No decoding budget at all: the same file must now fail with a resource limit.
+    let o = bulletin(&["ingest", "-q", "--max-file-mb", "0", lo]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("resource limit"), "{stderr}");
+    let o = bulletin(&["ingest", "-q", "--max-pages", "2", lo]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        doc["source"]["pages"],
+        2,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
