@@ -209,6 +209,15 @@ pub fn skip_nothing(_: &Job, _: &str) -> bool {
     false
 }
 
+/// The message a panic carried (`panic!("…")` gives a `&str` or a `String`), or "panic".
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
 /// Runs one job: reads the input, asks `skip` whether its outputs are current, and otherwise runs
 /// the pipeline. A panic anywhere in it becomes an `internal_error` for that file only.
 pub fn run_one(job: &Job, config: &Config, skip: &Skip<'_>) -> Outcome {
@@ -227,14 +236,7 @@ pub fn run_one(job: &Job, config: &Config, skip: &Skip<'_>) -> Outcome {
     };
     let result = match catch_unwind(AssertUnwindSafe(work)) {
         Ok(result) => result,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".into());
-            Err(Error::Internal(what))
-        }
+        Err(panic) => Err(Error::Internal(panic_message(panic.as_ref()))),
     };
     Outcome {
         result,

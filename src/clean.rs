@@ -18,7 +18,6 @@ use std::sync::LazyLock;
 use crate::links;
 use crate::model::{Extracted, Line, Paragraph, Rect};
 use crate::scan;
-use crate::structure::merge_provenance;
 use crate::text::{append_wrapped, char_len, ends_sentence};
 
 /// Options of the clean stage.
@@ -51,22 +50,29 @@ fn is_structural(text: &str) -> bool {
         || links::scan_link_line(text).is_some()
         || scan::scan_issue_line(text).is_some()
         || crate::dates::parse_full_line(text).is_some()
-        || scan::scan_colophon_line(text).is_some_and(|(k, _)| scan::is_known_colophon_key(&k))
+        || starts_colophon_item(text)
 }
 
 fn text_paragraphs(lines: &[Line]) -> Vec<Paragraph> {
-    let furniture = text_furniture(lines);
+    let texts: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            l.text
+                .trim_matches(|c: char| c.is_whitespace() || c == '\x0c')
+        })
+        .collect();
+    let structural: Vec<bool> = texts
+        .iter()
+        .map(|t| !t.is_empty() && is_structural(t))
+        .collect();
+    let furniture = text_furniture(&texts, &structural);
     let mut out: Vec<Paragraph> = Vec::new();
     let mut open = false; // the last paragraph may continue on the next line
-    for (i, line) in lines.iter().enumerate() {
-        let text = line
-            .text
-            .trim_matches(|c: char| c.is_whitespace() || c == '\x0c');
+    for (i, &text) in texts.iter().enumerate() {
         if text.is_empty() || furniture.contains(&i) {
             continue;
         }
-        let structural = is_structural(text);
-        if open && !structural {
+        if open && !structural[i] {
             if let Some(last) = out.last_mut() {
                 append_wrapped(&mut last.text, text);
                 open = !ends_sentence(&last.text);
@@ -74,8 +80,7 @@ fn text_paragraphs(lines: &[Line]) -> Vec<Paragraph> {
             }
         }
         // A colophon value may wrap like any paragraph; other structural lines never continue.
-        let continuable = !structural
-            || scan::scan_colophon_line(text).is_some_and(|(k, _)| scan::is_known_colophon_key(&k));
+        let continuable = !structural[i] || starts_colophon_item(text);
         open = continuable && !ends_sentence(text) && char_len(text) >= 15;
         out.push(Paragraph {
             text: text.to_string(),
@@ -89,7 +94,7 @@ fn text_paragraphs(lines: &[Line]) -> Vec<Paragraph> {
 /// short lines that repeat on three or more pages (a running header), except their first
 /// appearance when it is on the cover (the header usually repeats the bulletin's name). Returns
 /// the indexes of the lines to drop.
-fn text_furniture(lines: &[Line]) -> std::collections::HashSet<usize> {
+fn text_furniture(texts: &[&str], structural: &[bool]) -> std::collections::HashSet<usize> {
     let shape = |t: &str| -> String {
         t.chars()
             .filter(|c| !c.is_whitespace() && *c != '\x0c')
@@ -100,10 +105,7 @@ fn text_furniture(lines: &[Line]) -> std::collections::HashSet<usize> {
     let mut drop = std::collections::HashSet::new();
     let mut non_blank = 0usize;
     let mut cover_end = 0usize;
-    for (i, line) in lines.iter().enumerate() {
-        let t = line
-            .text
-            .trim_matches(|c: char| c.is_whitespace() || c == '\x0c');
+    for (i, &t) in texts.iter().enumerate() {
         if t.is_empty() {
             continue;
         }
@@ -113,7 +115,7 @@ fn text_furniture(lines: &[Line]) -> std::collections::HashSet<usize> {
         }
         if is_page_number(t) {
             drop.insert(i);
-        } else if char_len(t) <= 40 && (!is_structural(t) || scan::scan_issue_line(t).is_some()) {
+        } else if char_len(t) <= 40 && (!structural[i] || scan::scan_issue_line(t).is_some()) {
             seen.entry(shape(t)).or_default().push(i);
         }
     }
@@ -388,7 +390,7 @@ fn join_page_breaks_pdf(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
                 || links::scan_link_line(&p.text).is_some();
             if crosses && !stops {
                 append_wrapped(&mut last.text, &p.text);
-                merge_provenance(last, &p);
+                last.absorb_provenance(&p);
                 continue;
             }
         }

@@ -60,6 +60,20 @@ pub struct Paragraph {
     pub indented: bool,
 }
 
+impl Paragraph {
+    /// Adds the pages and boxes of `other`, a paragraph joined onto this one.
+    pub fn absorb_provenance(&mut self, other: &Paragraph) {
+        for &p in &other.pages {
+            if !self.pages.contains(&p) {
+                self.pages.push(p);
+            }
+        }
+        self.pages.sort_unstable();
+        self.boxes.extend(other.boxes.iter().copied());
+        self.ends_short = other.ends_short;
+    }
+}
+
 /// What the extract stage hands on: every line of the file, in reading order.
 #[derive(Debug, Clone, Default)]
 pub struct Extracted {

@@ -374,7 +374,7 @@ fn join_heading(
         }
         title = joined;
         source.text = crate::text::join_wrapped(&source.text, &next.text);
-        merge_provenance(&mut source, next);
+        source.absorb_provenance(next);
         used += 1;
     }
     (title.trim().to_string(), source, used)
@@ -395,18 +395,6 @@ fn wraps_without_toc(title: &str, next: &str) -> bool {
         && !next.contains(['，', '。'])
         && char_len(title) >= 15;
     unbalanced && char_len(next.trim()) <= 40 || fragment
-}
-
-/// Adds the pages and boxes of `other` to `into`.
-pub fn merge_provenance(into: &mut Paragraph, other: &Paragraph) {
-    for &p in &other.pages {
-        if !into.pages.contains(&p) {
-            into.pages.push(p);
-        }
-    }
-    into.pages.sort_unstable();
-    into.boxes.extend(other.boxes.iter().copied());
-    into.ends_short = other.ends_short;
 }
 
 #[cfg(test)]

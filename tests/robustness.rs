@@ -387,14 +387,10 @@ fn run_bytes(name: &str, bytes: Vec<u8>, ext: &str, timeout: Duration) -> Outcom
     let (code, message) = match result {
         Ok(Ok(_)) => ("ok".to_string(), String::new()),
         Ok(Err(e)) => (e.code().to_string(), e.to_string()),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".into());
-            ("panic".to_string(), what)
-        }
+        Err(panic) => (
+            "panic".to_string(),
+            bulletin::batch::panic_message(panic.as_ref()),
+        ),
     };
     Outcome {
         name: name.to_string(),
