@@ -113,8 +113,13 @@ pub fn documents(text: &str) -> Vec<String> {
     static QUOTED: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"《([^《》\n]{1,200})》").expect("document pattern"));
     let mut out: Vec<String> = Vec::new();
-    for c in QUOTED.captures_iter(text) {
-        let title = c[1].trim().to_string();
+    if !text.contains('《') {
+        return out;
+    }
+    for m in QUOTED.find_iter(text) {
+        // The match is 《…》: the brackets are three bytes each in UTF-8.
+        let inner = &m.as_str()['《'.len_utf8()..m.as_str().len() - '》'.len_utf8()];
+        let title = inner.trim().to_string();
         if !title.is_empty() && !out.contains(&title) {
             out.push(title);
         }

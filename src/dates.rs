@@ -76,6 +76,9 @@ fn number(s: &str) -> Option<u32> {
 
 /// Parses a line that is nothing but a full date ("2021 年 11 月 01 日").
 pub fn parse_full_line(line: &str) -> Option<Date> {
+    if !line.contains('年') {
+        return None;
+    }
     let c = FULL_DATE.captures(line)?;
     Date::new(number(&c[1])? as i32, number(&c[2])?, number(&c[3])?)
 }
@@ -92,6 +95,10 @@ pub fn resolve(month: u32, day: u32, reference: Date) -> Option<Date> {
 /// skipped.
 pub fn find(text: &str, reference: Option<Date>) -> Vec<DateMention> {
     let mut out = Vec::new();
+    // Every date the pattern accepts has a 月; most paragraphs have none.
+    if !text.contains('月') {
+        return out;
+    }
     for c in DATE.captures_iter(text) {
         // A digit right before the match means we caught the tail of a longer number.
         let start = c.get(0).map_or(0, |m| m.start());

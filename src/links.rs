@@ -12,6 +12,9 @@ static LINK_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// If `line` is a 链接 line, the URL text that follows the label (may be empty when the URL is on
 /// the next line, or partial when it wraps).
 pub fn scan_link_line(line: &str) -> Option<&str> {
+    if !line.contains("链接") {
+        return None;
+    }
     LINK_LINE
         .captures(line)
         .and_then(|c| c.get(1))

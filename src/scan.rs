@@ -7,7 +7,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use crate::numerals;
-use crate::text::{fold, halfwidth};
+use crate::text::{fold, halfwidth, halfwidth_char};
 
 /// A numbered heading label and the text after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,30 +22,72 @@ pub struct HeadingLine {
     pub title: String,
 }
 
-static LEVEL1: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*([一二三四五六七八九十]{1,3})\s*[、，．]\s*(.*?)\s*$")
-        .expect("level-1 pattern")
-});
-static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*[、．.]?\s*(.*?)\s*$")
-        .expect("level-2 pattern")
-});
+/// Where the parts of a numbered heading are in a line: its level, the numeral, and the title
+/// (byte ranges into the line).
+struct HeadingParts {
+    level: u8,
+    label: std::ops::Range<usize>,
+    title: std::ops::Range<usize>,
+}
+
+/// Reads "一、标题" (level 1: numeral, then 、，or ．) or "（一）标题" / "(一). 标题" (level 2) by
+/// hand: these run on every line, and a capturing regex costs far more than this walk.
+fn heading_parts(line: &str) -> Option<HeadingParts> {
+    // Offsets are taken from what remains, so `at` maps a remainder back to the line.
+    let at = |rest: &str| line.len() - rest.len();
+    let rest = line.trim_start();
+    let (level, rest) = match rest.strip_prefix(['（', '(']) {
+        Some(after_bracket) => (2, after_bracket.trim_start()),
+        None => (1, rest),
+    };
+    let numeral_len: usize = rest
+        .chars()
+        .take_while(|&c| numerals::is_numeral_char(c))
+        .map(char::len_utf8)
+        .sum();
+    let numeral_chars = rest[..numeral_len].chars().count();
+    if !(1..=3).contains(&numeral_chars) {
+        return None;
+    }
+    let label = at(rest)..at(rest) + numeral_len;
+    let rest = rest[numeral_len..].trim_start();
+    let rest = if level == 1 {
+        rest.strip_prefix(['、', '，', '．'])?
+    } else {
+        let rest = rest.strip_prefix(['）', ')'])?.trim_start();
+        rest.strip_prefix(['、', '．', '.']).unwrap_or(rest)
+    };
+    let title = rest.trim_start().trim_end();
+    // The title is one line: a line break inside it means this is not a heading line.
+    if title.contains('\n') {
+        return None;
+    }
+    let start = at(rest.trim_start());
+    Some(HeadingParts {
+        level,
+        label,
+        title: start..start + title.len(),
+    })
+}
 
 /// "一、政策法规" → level 1; "（一）……" or "(一) ……" → level 2.
 pub fn scan_heading(line: &str) -> Option<HeadingLine> {
-    for (level, re) in [(1u8, &*LEVEL1), (2u8, &*LEVEL2)] {
-        if let Some(c) = re.captures(line) {
-            let label = c[1].to_string();
-            let ordinal = numerals::parse(&label)?;
-            return Some(HeadingLine {
-                level,
-                ordinal,
-                label,
-                title: c[2].to_string(),
-            });
-        }
-    }
-    None
+    let parts = heading_parts(line)?;
+    let label = &line[parts.label];
+    Some(HeadingLine {
+        level: parts.level,
+        ordinal: numerals::parse(label)?,
+        label: label.to_string(),
+        title: line[parts.title].to_string(),
+    })
+}
+
+/// Whether a (trimmed) heading can start with `c`: a numeral 一…十 or an opening bracket.
+fn is_heading_start(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '（' | '('
+    )
 }
 
 /// One line of a table of contents.
@@ -61,33 +103,97 @@ pub struct TocLine {
 
 static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     // Leaders of any kind (dots, middle dots, ellipses, dashes, a tab or a run of spaces), then
-    // the page number. Full-width digits are folded before matching.
+    // the page number. Full-width digits are folded before matching. `toc_tail` reads the same
+    // shape without the regex engine; this pattern is its fallback for unusual lines and its
+    // oracle in the tests.
     Regex::new(r"^(.*?)\s*(?:[.．。·•‧・⋯…‥_\-—]{2,}\s*|\t+\s*|\s{2,})(\d{1,4})\s*$")
         .expect("toc pattern")
 });
+
+fn is_leader(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '．' | '。' | '·' | '•' | '‧' | '・' | '⋯' | '…' | '‥' | '_' | '-' | '—'
+    )
+}
+
+/// The page-number tail of a (half-width) TOC line, as `TOC_TAIL` reads it: the byte offset where
+/// the title ends and the page. Reading backwards from the end costs one pass over the tail, where
+/// the pattern's capture groups make the regex engine walk the whole line several times.
+fn toc_tail(line: &str) -> Option<(usize, Option<u32>)> {
+    let t = line.trim_end();
+    let digits = t.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let before_digits = &t[..t.len() - digits];
+    // Lines the simple reading does not cover go to the regex: a line break (the pattern's `.`
+    // stops there) or a non-ASCII digit (the pattern's `\d` is every decimal digit).
+    if line.contains('\n') || before_digits.chars().next_back().is_some_and(char::is_numeric) {
+        return tail_by_regex(line);
+    }
+    if digits == 0 || digits > 4 {
+        return None;
+    }
+    let page = t[before_digits.len()..].parse().ok();
+    // Spaces between the leader and the number, the leader, and spaces before the leader.
+    let spaces_start = before_digits.trim_end().len();
+    let spaces = &before_digits[spaces_start..];
+    let with_leader = &before_digits[..spaces_start];
+    let leader_len: usize = with_leader
+        .chars()
+        .rev()
+        .take_while(|&c| is_leader(c))
+        .map(char::len_utf8)
+        .sum();
+    let leader_chars = with_leader[with_leader.len() - leader_len..].chars().count();
+    if leader_chars >= 2 {
+        let title_end = with_leader[..with_leader.len() - leader_len].trim_end().len();
+        return Some((title_end, page));
+    }
+    if spaces.contains('\t') || spaces.chars().nth(1).is_some() {
+        return Some((spaces_start, page));
+    }
+    None
+}
+
+fn tail_by_regex(line: &str) -> Option<(usize, Option<u32>)> {
+    let c = TOC_TAIL.captures(line)?;
+    Some((c.get(1).map_or(0, |m| m.end()), c[2].parse().ok()))
+}
 
 /// A TOC line: "一、 政策法规.....3", "(二) 标题……4", or a wrapped title's second half
 /// "动态更新工作的通知》........4". Returns None for lines with neither a label nor a page.
 pub fn scan_toc_line(line: &str) -> Option<TocLine> {
     // Matching runs on the half-width form (full-width leaders and digits); halfwidth maps
     // character to character, so character offsets carry back to the line as printed.
+    // Without a page number at the end or a label at the start, it is no TOC line; checked on the
+    // printed characters (half-width folding maps "（" to "(" and "１" to "1").
+    let trimmed = line.trim();
+    let ends_with_page = trimmed
+        .chars()
+        .next_back()
+        .is_some_and(|c| halfwidth_char(c).is_numeric());
+    let starts_with_label = trimmed
+        .chars()
+        .next()
+        .is_some_and(|c| is_heading_start(halfwidth_char(c)));
+    if !ends_with_page && !starts_with_label {
+        return None;
+    }
     let normalized = halfwidth(line);
-    let (body_end, page) = match TOC_TAIL.captures(&normalized) {
-        Some(c) => (c.get(1).map_or(0, |m| m.end()), c[2].parse().ok()),
-        None => (normalized.len(), None),
+    let tail = if ends_with_page {
+        toc_tail(&normalized)
+    } else {
+        None
     };
+    let (body_end, page) = tail.unwrap_or((normalized.len(), None));
     let body = &normalized[..body_end];
-    let heading = scan_heading(body);
+    let parts = heading_parts(body);
+    let heading = parts.as_ref().and_then(|_| scan_heading(body));
     if heading.is_none() && page.is_none() {
         return None;
     }
-    let title_start = match &heading {
-        Some(_) => LEVEL1
-            .captures(body)
-            .or_else(|| LEVEL2.captures(body))
-            .and_then(|c| c.get(2))
-            .map_or(body_end, |m| m.start()),
-        None => 0,
+    let title_start = match (&heading, parts) {
+        (Some(_), Some(parts)) => parts.title.start,
+        _ => 0,
     };
     let from = normalized[..title_start].chars().count();
     let len = normalized[title_start..body_end].chars().count();
@@ -101,6 +207,11 @@ pub fn scan_toc_line(line: &str) -> Option<TocLine> {
 
 /// Whether the line is the 目录 heading of a table of contents.
 pub fn scan_toc_marker(line: &str) -> bool {
+    // The words are at most four characters; normalisation can at most halve a count (a base
+    // and a combining mark), so a line of more than eight non-space characters is something else.
+    if line.chars().filter(|c| !c.is_whitespace()).nth(8).is_some() {
+        return false;
+    }
     matches!(fold(line).as_str(), "目录" | "目次" | "本期目录")
 }
 
@@ -114,6 +225,9 @@ static ISSUE: LazyLock<Regex> = LazyLock::new(|| {
 /// The cover's issue line: "2021 年 第 13 期" → (Some(2021), 13). What follows on the same line
 /// (a date, say) is left for the caller.
 pub fn scan_issue_line(line: &str) -> Option<(Option<i32>, u32, usize)> {
+    if !line.contains('期') {
+        return None;
+    }
     let normalized = halfwidth(line);
     let c = ISSUE.captures(&normalized)?;
     let year = c.get(1).and_then(|y| y.as_str().parse().ok());
@@ -171,6 +285,9 @@ pub fn scan_colophon_line(line: &str) -> Option<(String, String)> {
     static KV: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^\s*([^：:]{1,14}?)\s*[：:]\s*(.*?)\s*$").expect("kv pattern")
     });
+    if !line.contains(['：', ':']) {
+        return None;
+    }
     let c = KV.captures(line)?;
     let key: String = c[1].chars().filter(|c| !c.is_whitespace()).collect();
     let value = c[2].to_string();
@@ -225,6 +342,68 @@ mod tests {
         assert_eq!(scan_heading("（1）总体要求"), None);
         assert_eq!(scan_heading("十十、错"), None);
         assert_eq!(scan_heading("一百、错"), None);
+    }
+
+    /// The heading patterns `heading_parts` replaced, kept as its oracle.
+    fn scan_heading_by_regex(line: &str) -> Option<HeadingLine> {
+        static LEVEL1: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^\s*([一二三四五六七八九十]{1,3})\s*[、，．]\s*(.*?)\s*$").unwrap()
+        });
+        static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^\s*[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*[、．.]?\s*(.*?)\s*$")
+                .unwrap()
+        });
+        for (level, re) in [(1u8, &*LEVEL1), (2u8, &*LEVEL2)] {
+            if let Some(c) = re.captures(line) {
+                let label = c[1].to_string();
+                let ordinal = numerals::parse(&label)?;
+                return Some(HeadingLine {
+                    level,
+                    ordinal,
+                    label,
+                    title: c[2].to_string(),
+                });
+            }
+        }
+        None
+    }
+
+    /// A small xorshift generator: the same lines on every run.
+    fn random_lines(alphabet: &[char], count: usize, max_len: usize) -> Vec<String> {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let len = next(max_len);
+                (0..len).map(|_| alphabet[next(alphabet.len())]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn heading_parts_agree_with_the_patterns() {
+        let alphabet: Vec<char> = "一二十九、，．。（(）). \t\na标".chars().collect();
+        for line in random_lines(&alphabet, 300_000, 10) {
+            assert_eq!(scan_heading(&line), scan_heading_by_regex(&line), "line {line:?}");
+        }
+    }
+
+    /// `toc_tail` must read every line as the `TOC_TAIL` pattern does: compared on lines built
+    /// from the characters that matter (leaders, spaces, tabs, digits of both kinds, text).
+    #[test]
+    fn toc_tail_agrees_with_the_pattern() {
+        let alphabet: Vec<char> = "目a .．…—-·\t\n 1234５٣"
+            .chars()
+            .chain(['\u{3000}', '标'])
+            .collect();
+        for line in random_lines(&alphabet, 200_000, 14) {
+            assert_eq!(toc_tail(&line), tail_by_regex(&line), "line {line:?}");
+        }
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub fn ends_sentence(s: &str) -> bool {
 
 /// NFKC, then every whitespace character removed: the form in which titles are compared.
 pub fn fold(s: &str) -> String {
+    // Most text is already in NFKC (plain ideographs and punctuation); the quick check is a table
+    // lookup per character, far cheaper than running the normaliser.
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.chars().filter(|c| !c.is_whitespace()).collect();
+    }
     s.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
