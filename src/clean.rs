@@ -371,10 +371,9 @@ fn starts_colophon_item(line: &str) -> bool {
 /// A TOC line is complete once its leader and page number are printed, even when it runs to the
 /// right margin and the next line is not indented.
 fn ends_with_page_number(line: &str) -> bool {
-    scan::scan_toc_line(line).is_some_and(|t| t.page.is_some() && !t.title.is_empty())
-        && line
-            .trim_end()
-            .ends_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    line.trim_end()
+        .ends_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && scan::scan_toc_line(line).is_some_and(|t| t.page.is_some() && !t.title.is_empty())
 }
 
 /// Joins a paragraph cut by a page break with its continuation on the next page.

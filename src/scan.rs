@@ -126,7 +126,12 @@ fn toc_tail(line: &str) -> Option<(usize, Option<u32>)> {
     let before_digits = &t[..t.len() - digits];
     // Lines the simple reading does not cover go to the regex: a line break (the pattern's `.`
     // stops there) or a non-ASCII digit (the pattern's `\d` is every decimal digit).
-    if line.contains('\n') || before_digits.chars().next_back().is_some_and(char::is_numeric) {
+    if line.contains('\n')
+        || before_digits
+            .chars()
+            .next_back()
+            .is_some_and(char::is_numeric)
+    {
         return tail_by_regex(line);
     }
     if digits == 0 || digits > 4 {
@@ -143,9 +148,13 @@ fn toc_tail(line: &str) -> Option<(usize, Option<u32>)> {
         .take_while(|&c| is_leader(c))
         .map(char::len_utf8)
         .sum();
-    let leader_chars = with_leader[with_leader.len() - leader_len..].chars().count();
+    let leader_chars = with_leader[with_leader.len() - leader_len..]
+        .chars()
+        .count();
     if leader_chars >= 2 {
-        let title_end = with_leader[..with_leader.len() - leader_len].trim_end().len();
+        let title_end = with_leader[..with_leader.len() - leader_len]
+            .trim_end()
+            .len();
         return Some((title_end, page));
     }
     if spaces.contains('\t') || spaces.chars().nth(1).is_some() {
@@ -282,15 +291,16 @@ const COLOPHON_KEYS: &[&str] = &[
 /// keys only with a short value that is not a sentence, so body text ("会议指出：……。") is not
 /// mistaken for one.
 pub fn scan_colophon_line(line: &str) -> Option<(String, String)> {
-    static KV: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*([^：:]{1,14}?)\s*[：:]\s*(.*?)\s*$").expect("kv pattern")
-    });
-    if !line.contains(['：', ':']) {
+    let (raw_key, raw_value) = line.split_once(['：', ':'])?;
+    // The key is at most 14 characters (a sentence with a colon is not a key: value pair) and the
+    // value one line.
+    let raw_key = raw_key.trim();
+    let value = raw_value.trim();
+    if raw_key.is_empty() || raw_key.chars().nth(14).is_some() || value.contains('\n') {
         return None;
     }
-    let c = KV.captures(line)?;
-    let key: String = c[1].chars().filter(|c| !c.is_whitespace()).collect();
-    let value = c[2].to_string();
+    let key: String = raw_key.chars().filter(|c| !c.is_whitespace()).collect();
+    let value = value.to_string();
     if key == "链接" || key.ends_with("链接") || value.is_empty() {
         return None;
     }
@@ -386,10 +396,40 @@ mod tests {
     }
 
     #[test]
+    fn colophon_lines_agree_with_the_pattern() {
+        fn by_regex(line: &str) -> Option<(String, String)> {
+            static KV: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r"^\s*([^：:]{1,14}?)\s*[：:]\s*(.*?)\s*$").unwrap());
+            let c = KV.captures(line)?;
+            let key: String = c[1].chars().filter(|c| !c.is_whitespace()).collect();
+            let value = c[2].to_string();
+            if key == "链接" || key.ends_with("链接") || value.is_empty() {
+                return None;
+            }
+            let known = is_known_colophon_key(&key);
+            let plausible = (2..=6).contains(&key.chars().count())
+                && key
+                    .chars()
+                    .all(|c| crate::text::is_cjk(c) && !"，。、；“”《》（）".contains(c))
+                && value.chars().count() <= 40
+                && !crate::text::ends_sentence(&value);
+            (known || plausible).then_some((key, value))
+        }
+        let alphabet: Vec<char> = "主办单位编：: \t\n链接a。".chars().collect();
+        for line in random_lines(&alphabet, 300_000, 20) {
+            assert_eq!(scan_colophon_line(&line), by_regex(&line), "line {line:?}");
+        }
+    }
+
+    #[test]
     fn heading_parts_agree_with_the_patterns() {
         let alphabet: Vec<char> = "一二十九、，．。（(）). \t\na标".chars().collect();
         for line in random_lines(&alphabet, 300_000, 10) {
-            assert_eq!(scan_heading(&line), scan_heading_by_regex(&line), "line {line:?}");
+            assert_eq!(
+                scan_heading(&line),
+                scan_heading_by_regex(&line),
+                "line {line:?}"
+            );
         }
     }
 
