@@ -176,8 +176,10 @@ pub(crate) struct Interp<'a> {
     pub(crate) max_work: u64,
     pub(crate) out: PageContent,
     form_stack: Vec<ObjectId>,
+    /// Scratch for [`Interp::show`], reused for every string: the codes of the string shown and
+    /// their text.
     codes: Vec<Code>,
-    texts: Vec<Option<String>>,
+    code_text: String,
     op_count: u64,
 }
 
@@ -249,7 +251,7 @@ impl<'a> Interp<'a> {
             out: PageContent::default(),
             form_stack: Vec::new(),
             codes: Vec::new(),
-            texts: Vec::new(),
+            code_text: String::new(),
             op_count: 0,
         }
     }
@@ -602,7 +604,7 @@ impl<'a> Interp<'a> {
     fn show(&mut self, s: &[u8], gs: &GState, tm: &mut Matrix) {
         let Some(font) = gs.font.clone() else { return };
         self.codes.clear();
-        self.texts.clear();
+        self.code_text.clear();
         let room = MAX_GLYPHS_PER_PAGE.saturating_sub(self.out.glyphs.len());
         if room == 0 {
             self.out.work_cut = true;
@@ -610,7 +612,7 @@ impl<'a> Interp<'a> {
         }
         // Codes are at most 4 bytes: never decode more of a huge string than could be kept.
         let s = &s[..s.len().min(room.saturating_mul(4))];
-        font.decode(s, &mut self.codes, &mut self.texts);
+        font.decode(s, &mut self.codes, &mut self.code_text);
         if !self.spend(self.codes.len() as u64 * GLYPH_WORK) {
             return;
         }
@@ -632,8 +634,8 @@ impl<'a> Interp<'a> {
         };
         let mut adv = 0.0f32;
         let codes = std::mem::take(&mut self.codes);
-        let mut texts = std::mem::take(&mut self.texts);
-        for (code, text) in codes.iter().zip(texts.iter_mut()) {
+        let code_text = std::mem::take(&mut self.code_text);
+        for code in &codes {
             let w = code.width * gs.size;
             let spacing = gs.tc + if code.word_space { gs.tw } else { 0.0 };
             let (ox, oy) = if vertical {
@@ -653,15 +655,13 @@ impl<'a> Interp<'a> {
             };
             adv += step;
             let t0 = self.out.text.len();
-            if let Some(t) = text.take() {
-                for ch in t.chars() {
-                    if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
-                        continue;
-                    }
-                    // Non-breaking and odd-width spaces are word gaps like any other.
-                    let ch = if ch.is_whitespace() { ' ' } else { ch };
-                    self.out.text.push(ch);
+            for ch in code_text.get(code.t0..code.t1).unwrap_or("").chars() {
+                if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
+                    continue;
                 }
+                // Non-breaking and odd-width spaces are word gaps like any other.
+                let ch = if ch.is_whitespace() { ' ' } else { ch };
+                self.out.text.push(ch);
             }
             let t1 = self.out.text.len();
             if t1 == t0 {
@@ -687,7 +687,7 @@ impl<'a> Interp<'a> {
             });
         }
         self.codes = codes;
-        self.texts = texts;
+        self.code_text = code_text;
         *tm = if vertical {
             Matrix::translate(0.0, -adv).then(tm)
         } else {
