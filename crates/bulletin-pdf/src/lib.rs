@@ -196,6 +196,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let mut work_left = options.max_total_work;
     let mut pages_cut: Vec<u32> = Vec::new();
     let mut columns: Option<f32> = None;
+    let mut layout = layout::Layout::default();
     for (i, p) in page_refs.iter().enumerate() {
         if let Some(d) = options.deadline
             && Instant::now() > d
@@ -245,7 +246,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         unknown += out.unknown_ops;
         unmapped += out.unmapped;
         forms_cut += out.forms_cut;
-        let lines = layout::lines(&out, width, &mut columns);
+        let lines = layout.lines(&out, width, &mut columns);
         pages.push(Page {
             number: i as u32 + 1,
             width,
