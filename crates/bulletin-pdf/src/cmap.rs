@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::lexer::{Lexer, Tok};
+use crate::lexer::{Lexer, Tok, hex_bytes};
 
 /// One `begincodespacerange` entry.
 #[derive(Debug, Clone)]
@@ -188,6 +188,7 @@ impl CMap {
             b"begincodespacerange" => {
                 let mut it = body.into_iter();
                 while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (it.next(), it.next()) {
+                    let (lo, hi) = (hex_bytes(lo), hex_bytes(hi));
                     let len = lo.len().max(hi.len());
                     if !(1..=4).contains(&len) {
                         continue;
@@ -208,8 +209,9 @@ impl CMap {
                 let mut it = body.into_iter();
                 while let (Some(src), Some(dst)) = (it.next(), it.next()) {
                     let Tok::Hex(src) = src else { continue };
+                    let src = hex_bytes(src);
                     let text = match dst {
-                        Tok::Hex(d) => utf16_text(&d),
+                        Tok::Hex(d) => utf16_text(&hex_bytes(d)),
                         Tok::Name(n) => {
                             crate::encodings::glyph_name_to_unicode(&n).map(String::into_boxed_str)
                         }
@@ -230,10 +232,12 @@ impl CMap {
                     let (Tok::Hex(lo), Tok::Hex(hi)) = (lo, hi) else {
                         continue;
                     };
+                    let (lo, hi) = (hex_bytes(lo), hex_bytes(hi));
                     self.max_src_len = self.max_src_len.max(lo.len());
                     let (lo, hi) = (code_value(&lo), code_value(&hi));
                     let dst = match it.next() {
                         Some(Tok::Hex(d)) => {
+                            let d = hex_bytes(d);
                             let units: Vec<u16> = if d.len() == 1 {
                                 vec![u16::from(d[0])]
                             } else {
@@ -251,7 +255,9 @@ impl CMap {
                             for t in it.by_ref() {
                                 match t {
                                     Tok::ArrClose => break,
-                                    Tok::Hex(d) => v.push(utf16_text(&d).unwrap_or_default()),
+                                    Tok::Hex(d) => {
+                                        v.push(utf16_text(&hex_bytes(d)).unwrap_or_default())
+                                    }
                                     Tok::Name(n) => v.push(
                                         crate::encodings::glyph_name_to_unicode(&n)
                                             .unwrap_or_default()
@@ -283,6 +289,7 @@ impl CMap {
                 let mut it = body.into_iter();
                 while let (Some(src), Some(dst)) = (it.next(), it.next()) {
                     if let (Tok::Hex(src), Tok::Num(cid)) = (src, dst) {
+                        let src = hex_bytes(src);
                         self.max_src_len = self.max_src_len.max(src.len());
                         self.cid_chars.insert(code_value(&src), cid.max(0.0) as u32);
                     }
@@ -292,6 +299,7 @@ impl CMap {
                 let mut it = body.into_iter();
                 while let (Some(lo), Some(hi), Some(dst)) = (it.next(), it.next(), it.next()) {
                     if let (Tok::Hex(lo), Tok::Hex(hi), Tok::Num(cid)) = (lo, hi, dst) {
+                        let (lo, hi) = (hex_bytes(lo), hex_bytes(hi));
                         self.max_src_len = self.max_src_len.max(lo.len());
                         let (l, h) = (code_value(&lo), code_value(&hi));
                         if h >= l {

@@ -13,6 +13,7 @@
 //! reaches its limit keeps what was drawn so far and is flagged (`work_cut`); the caller also
 //! bounds the sum over the file.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Instant;
@@ -22,7 +23,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use crate::Error;
 use crate::filters::{self, Budget};
 use crate::fonts::{Code, Font};
-use crate::lexer::{Lexer, Tok, is_delim, is_white};
+use crate::lexer::{Lexer, Tok, decode_hex, hex_bytes, is_delim, is_white};
 
 /// Affine matrix `[a b c d e f]` in PDF's row-vector convention.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -124,8 +125,11 @@ struct GState {
 #[derive(Debug)]
 enum Operand<'a> {
     Num(f32),
-    Name(std::borrow::Cow<'a, [u8]>),
-    Str(Vec<u8>),
+    Name(Cow<'a, [u8]>),
+    /// A literal string, or a hex string decoded.
+    Str(Cow<'a, [u8]>),
+    /// A hex string as written: decoded only if it is shown.
+    Hex(&'a [u8]),
     Arr(Vec<Operand<'a>>),
     Other,
 }
@@ -134,8 +138,9 @@ impl Operand<'_> {
     fn into_owned(self) -> Operand<'static> {
         match self {
             Operand::Num(n) => Operand::Num(n),
-            Operand::Name(n) => Operand::Name(std::borrow::Cow::Owned(n.into_owned())),
-            Operand::Str(s) => Operand::Str(s),
+            Operand::Name(n) => Operand::Name(Cow::Owned(n.into_owned())),
+            Operand::Str(s) => Operand::Str(Cow::Owned(s.into_owned())),
+            Operand::Hex(h) => Operand::Str(Cow::Owned(hex_bytes(h))),
             Operand::Arr(a) => Operand::Arr(a.into_iter().map(Operand::into_owned).collect()),
             Operand::Other => Operand::Other,
         }
@@ -355,6 +360,10 @@ impl<'a> Interp<'a> {
             carry,
         } = frame;
         let mut ops: Vec<Operand<'_>> = std::mem::take(carry);
+        // Reused from one operator to the next: the bytes of a hex string being shown, and the
+        // vector of the last array operand (a TJ array on nearly every text line).
+        let mut hex: Vec<u8> = Vec::new();
+        let mut spare_array: Vec<Operand<'_>> = Vec::new();
         let mut lx = Lexer::new(content);
         while let Some(tok) = lx.next_tok() {
             if !self.spend(1) {
@@ -369,12 +378,17 @@ impl<'a> Interp<'a> {
                     ops.push(Operand::Name(n));
                     continue;
                 }
-                Tok::Str(s) | Tok::Hex(s) => {
+                Tok::Str(s) => {
                     ops.push(Operand::Str(s));
                     continue;
                 }
+                Tok::Hex(h) => {
+                    ops.push(Operand::Hex(h));
+                    continue;
+                }
                 Tok::ArrOpen => {
-                    let arr = read_array(&mut lx, 0);
+                    let mut arr = std::mem::take(&mut spare_array);
+                    read_array(&mut lx, 0, &mut arr);
                     if !self.spend(arr.len() as u64) {
                         return Ok(());
                     }
@@ -463,15 +477,15 @@ impl<'a> Interp<'a> {
                     *tm = *tlm;
                 }
                 b"Tj" => {
-                    if let Some(Operand::Str(s)) = ops.first() {
-                        self.show(s, gs, tm);
+                    if let Some(s) = ops.first() {
+                        self.show_operand(s, gs, tm, &mut hex);
                     }
                 }
                 b"'" => {
                     *tlm = Matrix::translate(0.0, -gs.tl).then(tlm);
                     *tm = *tlm;
-                    if let Some(Operand::Str(s)) = ops.first() {
-                        self.show(s, gs, tm);
+                    if let Some(s) = ops.first() {
+                        self.show_operand(s, gs, tm, &mut hex);
                     }
                 }
                 b"\"" => {
@@ -479,15 +493,17 @@ impl<'a> Interp<'a> {
                     gs.tc = n(1);
                     *tlm = Matrix::translate(0.0, -gs.tl).then(tlm);
                     *tm = *tlm;
-                    if let Some(Operand::Str(s)) = ops.get(2) {
-                        self.show(s, gs, tm);
+                    if let Some(s) = ops.get(2) {
+                        self.show_operand(s, gs, tm, &mut hex);
                     }
                 }
                 b"TJ" => {
                     if let Some(Operand::Arr(items)) = ops.first() {
                         for it in items {
                             match it {
-                                Operand::Str(s) => self.show(s, gs, tm),
+                                Operand::Str(_) | Operand::Hex(_) => {
+                                    self.show_operand(it, gs, tm, &mut hex)
+                                }
                                 Operand::Num(v) if v.is_finite() => {
                                     let adj = -v / 1000.0 * gs.size;
                                     let vertical = gs.font.as_ref().is_some_and(|f| f.vertical);
@@ -524,7 +540,14 @@ impl<'a> Interp<'a> {
             } else {
                 self.out.unknown_ops += 1;
             }
-            ops.clear();
+            for op in ops.drain(..) {
+                if let Operand::Arr(mut a) = op
+                    && a.capacity() > spare_array.capacity()
+                {
+                    a.clear();
+                    spare_array = a;
+                }
+            }
         }
         if ops.len() <= 64 {
             carry.extend(ops.into_iter().map(Operand::into_owned));
@@ -598,6 +621,20 @@ impl<'a> Interp<'a> {
             self.form_stack.pop();
         }
         r
+    }
+
+    /// Shows a string operand, literal or hex (`hex` is scratch for its bytes); other operands
+    /// show nothing.
+    fn show_operand(&mut self, op: &Operand<'_>, gs: &GState, tm: &mut Matrix, hex: &mut Vec<u8>) {
+        match op {
+            Operand::Str(s) => self.show(s, gs, tm),
+            Operand::Hex(h) => {
+                hex.clear();
+                decode_hex(h, hex);
+                self.show(hex, gs, tm);
+            }
+            _ => {}
+        }
     }
 
     /// Shows one string: emits its glyphs and advances the text matrix.
@@ -696,17 +733,20 @@ impl<'a> Interp<'a> {
     }
 }
 
-fn read_array<'b>(lx: &mut Lexer<'b>, depth: u32) -> Vec<Operand<'b>> {
-    let mut v = Vec::new();
+/// Reads the items of an array operand after its `[` into `v` (empty).
+fn read_array<'b>(lx: &mut Lexer<'b>, depth: u32, v: &mut Vec<Operand<'b>>) {
     while let Some(t) = lx.next_tok() {
         match t {
             Tok::ArrClose => break,
             Tok::Num(n) => v.push(Operand::Num(n as f32)),
-            Tok::Str(s) | Tok::Hex(s) => v.push(Operand::Str(s)),
+            Tok::Str(s) => v.push(Operand::Str(s)),
+            Tok::Hex(h) => v.push(Operand::Hex(h)),
             Tok::Name(n) => v.push(Operand::Name(n)),
             Tok::ArrOpen => {
                 if depth < 32 {
-                    v.push(Operand::Arr(read_array(lx, depth + 1)));
+                    let mut inner = Vec::new();
+                    read_array(lx, depth + 1, &mut inner);
+                    v.push(Operand::Arr(inner));
                 } else {
                     v.push(Operand::Other);
                 }
@@ -723,7 +763,6 @@ fn read_array<'b>(lx: &mut Lexer<'b>, depth: u32) -> Vec<Operand<'b>> {
             break;
         }
     }
-    v
 }
 
 fn skip_dict(lx: &mut Lexer<'_>) {
