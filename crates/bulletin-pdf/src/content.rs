@@ -104,6 +104,20 @@ pub(crate) struct PageContent {
     pub(crate) work_cut: bool,
 }
 
+impl PageContent {
+    /// An empty page that reuses the glyph and text buffers of `old`, a page done with.
+    pub(crate) fn reusing(old: PageContent) -> PageContent {
+        let (mut glyphs, mut text) = (old.glyphs, old.text);
+        glyphs.clear();
+        text.clear();
+        PageContent {
+            glyphs,
+            text,
+            ..PageContent::default()
+        }
+    }
+}
+
 /// Fonts shared by all pages of a document.
 #[derive(Default)]
 pub(crate) struct FontCache {
@@ -181,12 +195,25 @@ pub(crate) struct Interp<'a> {
     pub(crate) max_work: u64,
     pub(crate) out: PageContent,
     form_stack: Vec<ObjectId>,
+    /// The fonts last selected by `Tf`, by resource dictionary and name: a page switches fonts
+    /// a hundred times, and each lookup otherwise goes through two dictionaries and the cache.
+    recent_fonts: Vec<RecentFont<'a>>,
     /// Scratch for [`Interp::show`], reused for every string: the codes of the string shown and
     /// their text.
     codes: Vec<Code>,
     code_text: String,
     op_count: u64,
 }
+
+/// A font selected by `Tf`: resource dictionary, name and result.
+struct RecentFont<'a> {
+    resources: Option<&'a Dictionary>,
+    name: Box<[u8]>,
+    font: Option<Rc<Font>>,
+}
+
+/// Most fonts remembered by [`Interp::font`]; a page with more is looked up the slow way.
+const MAX_RECENT_FONTS: usize = 16;
 
 /// Most glyphs kept for one page (a dense bulletin page has about 5,000); a page that draws more
 /// is cut there like one that runs out of work.
@@ -255,6 +282,7 @@ impl<'a> Interp<'a> {
             max_work: u64::MAX,
             out: PageContent::default(),
             form_stack: Vec::new(),
+            recent_fonts: Vec::new(),
             codes: Vec::new(),
             code_text: String::new(),
             op_count: 0,
@@ -306,7 +334,42 @@ impl<'a> Interp<'a> {
         !self.out.work_cut
     }
 
+    /// The font `name` of `resources`, remembered for the next `Tf` that selects it again.
     fn font(
+        &mut self,
+        resources: Option<&'a Dictionary>,
+        name: &[u8],
+    ) -> Result<Option<Rc<Font>>, Error> {
+        let same_resources = |r: Option<&Dictionary>| match (r, resources) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        if let Some(f) = self
+            .recent_fonts
+            .iter()
+            .find(|f| same_resources(f.resources) && *f.name == *name)
+        {
+            return Ok(f.font.clone());
+        }
+        let font = self.lookup_font(resources, name)?;
+        let recent = RecentFont {
+            resources,
+            name: name.into(),
+            font: font.clone(),
+        };
+        if self.recent_fonts.len() < MAX_RECENT_FONTS {
+            self.recent_fonts.push(recent);
+        } else {
+            let slot = self.op_count as usize % MAX_RECENT_FONTS;
+            if let Some(r) = self.recent_fonts.get_mut(slot) {
+                *r = recent;
+            }
+        }
+        Ok(font)
+    }
+
+    fn lookup_font(
         &mut self,
         resources: Option<&'a Dictionary>,
         name: &[u8],
