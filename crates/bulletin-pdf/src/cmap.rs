@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::lexer::{Lexer, Tok};
+use crate::lexer::{Lexer, Tok, hex_bytes};
 
 /// One `begincodespacerange` entry.
 #[derive(Debug, Clone)]
@@ -188,6 +188,7 @@ impl CMap {
             b"begincodespacerange" => {
                 let mut it = body.into_iter();
                 while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (it.next(), it.next()) {
+                    let (lo, hi) = (hex_bytes(lo), hex_bytes(hi));
                     let len = lo.len().max(hi.len());
                     if !(1..=4).contains(&len) {
                         continue;
@@ -208,8 +209,9 @@ impl CMap {
                 let mut it = body.into_iter();
                 while let (Some(src), Some(dst)) = (it.next(), it.next()) {
                     let Tok::Hex(src) = src else { continue };
+                    let src = hex_bytes(src);
                     let text = match dst {
-                        Tok::Hex(d) => utf16_text(&d),
+                        Tok::Hex(d) => utf16_text(&hex_bytes(d)),
                         Tok::Name(n) => {
                             crate::encodings::glyph_name_to_unicode(&n).map(String::into_boxed_str)
                         }
@@ -230,10 +232,12 @@ impl CMap {
                     let (Tok::Hex(lo), Tok::Hex(hi)) = (lo, hi) else {
                         continue;
                     };
+                    let (lo, hi) = (hex_bytes(lo), hex_bytes(hi));
                     self.max_src_len = self.max_src_len.max(lo.len());
                     let (lo, hi) = (code_value(&lo), code_value(&hi));
                     let dst = match it.next() {
                         Some(Tok::Hex(d)) => {
+                            let d = hex_bytes(d);
                             let units: Vec<u16> = if d.len() == 1 {
                                 vec![u16::from(d[0])]
                             } else {
@@ -251,7 +255,9 @@ impl CMap {
                             for t in it.by_ref() {
                                 match t {
                                     Tok::ArrClose => break,
-                                    Tok::Hex(d) => v.push(utf16_text(&d).unwrap_or_default()),
+                                    Tok::Hex(d) => {
+                                        v.push(utf16_text(&hex_bytes(d)).unwrap_or_default())
+                                    }
                                     Tok::Name(n) => v.push(
                                         crate::encodings::glyph_name_to_unicode(&n)
                                             .unwrap_or_default()
@@ -283,6 +289,7 @@ impl CMap {
                 let mut it = body.into_iter();
                 while let (Some(src), Some(dst)) = (it.next(), it.next()) {
                     if let (Tok::Hex(src), Tok::Num(cid)) = (src, dst) {
+                        let src = hex_bytes(src);
                         self.max_src_len = self.max_src_len.max(src.len());
                         self.cid_chars.insert(code_value(&src), cid.max(0.0) as u32);
                     }
@@ -292,6 +299,7 @@ impl CMap {
                 let mut it = body.into_iter();
                 while let (Some(lo), Some(hi), Some(dst)) = (it.next(), it.next(), it.next()) {
                     if let (Tok::Hex(lo), Tok::Hex(hi), Tok::Num(cid)) = (lo, hi, dst) {
+                        let (lo, hi) = (hex_bytes(lo), hex_bytes(hi));
                         self.max_src_len = self.max_src_len.max(lo.len());
                         let (l, h) = (code_value(&lo), code_value(&hi));
                         if h >= l {
@@ -322,11 +330,19 @@ impl CMap {
             || !self.cid_ranges.is_empty()
     }
 
-    /// Unicode text of `code` (a ToUnicode lookup).
-    pub(crate) fn lookup(&self, code: u32) -> Option<std::borrow::Cow<'_, str>> {
-        use std::borrow::Cow;
+    /// Unicode text of `code` (a ToUnicode lookup), as an owned string.
+    pub(crate) fn lookup(&self, code: u32) -> Option<String> {
+        let mut out = String::new();
+        self.lookup_into(code, &mut out).then_some(out)
+    }
+
+    /// Appends the Unicode text of `code` to `out` (a ToUnicode lookup); `false`, with nothing
+    /// appended, when the CMap does not map it. Called for every glyph shown, so it never
+    /// allocates beyond growing `out`.
+    pub(crate) fn lookup_into(&self, code: u32, out: &mut String) -> bool {
         if let Some(s) = self.chars.get(&code) {
-            return Some(Cow::Borrowed(s));
+            out.push_str(s);
+            return true;
         }
         let idx = self.ranges.partition_point(|r| r.lo <= code);
         for r in self.ranges[..idx].iter().rev().take(4) {
@@ -335,26 +351,35 @@ impl CMap {
             }
             let off = code - r.lo;
             return match &r.dst {
-                RangeDst::Array(v) => v.get(off as usize).map(|s| Cow::Borrowed(&**s)),
+                RangeDst::Array(v) => match v.get(off as usize) {
+                    Some(s) => {
+                        out.push_str(s);
+                        true
+                    }
+                    None => false,
+                },
                 RangeDst::Start(units) => {
-                    let (last, head) = units.split_last()?;
+                    let Some((last, head)) = units.split_last() else {
+                        return false;
+                    };
                     // A range destination that is a lone code point above the BMP is written as a
                     // surrogate pair; step the low surrogate, as the spec's byte increment does.
-                    let mut u: Vec<u16> = head.to_vec();
                     let v = u32::from(*last) + off;
-                    u.push((v & 0xffff) as u16);
-                    let s: String = char::decode_utf16(u)
-                        .map(|r| r.unwrap_or('\u{fffd}'))
-                        .collect();
-                    Some(Cow::Owned(s))
+                    let units = head.iter().copied().chain([(v & 0xffff) as u16]);
+                    out.extend(char::decode_utf16(units).map(|r| r.unwrap_or('\u{fffd}')));
+                    true
                 }
             };
         }
         // ToUnicode CMaps written with cidchar/cidrange (invalid, but seen): the "CID" is the
         // code point.
-        self.cid(code)
-            .and_then(char::from_u32)
-            .map(|c| Cow::Owned(c.to_string()))
+        match self.cid(code).and_then(char::from_u32) {
+            Some(c) => {
+                out.push(c);
+                true
+            }
+            None => false,
+        }
     }
 
     /// CID of `code` (an encoding CMap lookup).
@@ -504,31 +529,48 @@ impl Predefined {
         n.min(b.len())
     }
 
-    /// Unicode text of one code (its bytes).
-    pub(crate) fn decode(self, code: &[u8]) -> Option<String> {
+    /// Appends the Unicode text of one code (its bytes) to `out`; `false`, with nothing appended,
+    /// when the code has none.
+    pub(crate) fn decode_into(self, code: &[u8], out: &mut String) -> bool {
         match self {
-            Predefined::Identity => None,
+            Predefined::Identity => false,
             Predefined::Ucs2 | Predefined::Utf16 => {
                 let units = code
                     .chunks(2)
                     .map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)));
-                char::decode_utf16(units)
-                    .collect::<Result<String, _>>()
-                    .ok()
+                // All or nothing: an unpaired surrogate makes the whole code unmapped.
+                let start = out.len();
+                for r in char::decode_utf16(units) {
+                    match r {
+                        Ok(c) => out.push(c),
+                        Err(_) => {
+                            out.truncate(start);
+                            return false;
+                        }
+                    }
+                }
+                true
             }
-            Predefined::Utf32 => char::from_u32(code_value(code)).map(String::from),
-            Predefined::Utf8 => std::str::from_utf8(code).ok().map(str::to_owned),
+            Predefined::Utf32 => push_char(char::from_u32(code_value(code)), out),
+            Predefined::Utf8 => match std::str::from_utf8(code) {
+                Ok(t) => {
+                    out.push_str(t);
+                    true
+                }
+                Err(_) => false,
+            },
             Predefined::Mb(m) => {
                 if code.len() == 1 {
                     let b = code[0];
                     // Single bytes of these CMaps are ASCII (half-width Roman), never full-width.
                     if b < 0x80 {
-                        return Some(char::from(b).to_string());
+                        out.push(char::from(b));
+                        return true;
                     }
                     if m == Mbcs::ShiftJis && (0xa1..=0xdf).contains(&b) {
-                        return char::from_u32(0xff61 + u32::from(b - 0xa1)).map(String::from);
+                        return push_char(char::from_u32(0xff61 + u32::from(b - 0xa1)), out);
                     }
-                    return None;
+                    return false;
                 }
                 let mut buf = [0u8; 4];
                 let (enc, bytes): (&'static encoding_rs::Encoding, &[u8]) = match m {
@@ -550,8 +592,52 @@ impl Predefined {
                         (enc, &buf[..n])
                     }
                 };
-                enc.decode_without_bom_handling_and_without_replacement(bytes)
-                    .map(|c| c.into_owned())
+                push_decoded(enc, bytes, out)
+            }
+        }
+    }
+}
+
+fn push_char(c: Option<char>, out: &mut String) -> bool {
+    match c {
+        Some(c) => {
+            out.push(c);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Appends the text of `bytes` (one code, a few bytes) in the legacy encoding `enc` to `out`;
+/// `false`, with nothing appended, when they are malformed. Decodes through a stack buffer: the
+/// one-call `decode_without_bom_handling_and_without_replacement` allocates a `String` per code.
+pub(crate) fn push_decoded(
+    enc: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+    out: &mut String,
+) -> bool {
+    let mut buf = [0u8; 64];
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let (result, _, written) = decoder.decode_to_utf8_without_replacement(bytes, &mut buf, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => {
+            match buf.get(..written).map(std::str::from_utf8) {
+                Some(Ok(t)) => {
+                    out.push_str(t);
+                    true
+                }
+                _ => false,
+            }
+        }
+        encoding_rs::DecoderResult::Malformed(..) => false,
+        // More than a few bytes of input (not a code): decode it the allocating way.
+        encoding_rs::DecoderResult::OutputFull => {
+            match enc.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(t) => {
+                    out.push_str(&t);
+                    true
+                }
+                None => false,
             }
         }
     }
@@ -560,6 +646,13 @@ impl Predefined {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Predefined {
+        fn decode(self, code: &[u8]) -> Option<String> {
+            let mut out = String::new();
+            self.decode_into(code, &mut out).then_some(out)
+        }
+    }
 
     const TOUNI: &[u8] = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap
 /CMapName /Adobe-Identity-UCS def /CMapType 2 def

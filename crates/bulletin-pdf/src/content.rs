@@ -13,6 +13,7 @@
 //! reaches its limit keeps what was drawn so far and is flagged (`work_cut`); the caller also
 //! bounds the sum over the file.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Instant;
@@ -22,7 +23,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use crate::Error;
 use crate::filters::{self, Budget};
 use crate::fonts::{Code, Font};
-use crate::lexer::{Lexer, Tok, is_delim, is_white};
+use crate::lexer::{Lexer, Tok, decode_hex, hex_bytes, is_delim, is_white};
 
 /// Affine matrix `[a b c d e f]` in PDF's row-vector convention.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,6 +104,20 @@ pub(crate) struct PageContent {
     pub(crate) work_cut: bool,
 }
 
+impl PageContent {
+    /// An empty page that reuses the glyph and text buffers of `old`, a page done with.
+    pub(crate) fn reusing(old: PageContent) -> PageContent {
+        let (mut glyphs, mut text) = (old.glyphs, old.text);
+        glyphs.clear();
+        text.clear();
+        PageContent {
+            glyphs,
+            text,
+            ..PageContent::default()
+        }
+    }
+}
+
 /// Fonts shared by all pages of a document.
 #[derive(Default)]
 pub(crate) struct FontCache {
@@ -124,8 +139,11 @@ struct GState {
 #[derive(Debug)]
 enum Operand<'a> {
     Num(f32),
-    Name(std::borrow::Cow<'a, [u8]>),
-    Str(Vec<u8>),
+    Name(Cow<'a, [u8]>),
+    /// A literal string, or a hex string decoded.
+    Str(Cow<'a, [u8]>),
+    /// A hex string as written: decoded only if it is shown.
+    Hex(&'a [u8]),
     Arr(Vec<Operand<'a>>),
     Other,
 }
@@ -134,8 +152,9 @@ impl Operand<'_> {
     fn into_owned(self) -> Operand<'static> {
         match self {
             Operand::Num(n) => Operand::Num(n),
-            Operand::Name(n) => Operand::Name(std::borrow::Cow::Owned(n.into_owned())),
-            Operand::Str(s) => Operand::Str(s),
+            Operand::Name(n) => Operand::Name(Cow::Owned(n.into_owned())),
+            Operand::Str(s) => Operand::Str(Cow::Owned(s.into_owned())),
+            Operand::Hex(h) => Operand::Str(Cow::Owned(hex_bytes(h))),
             Operand::Arr(a) => Operand::Arr(a.into_iter().map(Operand::into_owned).collect()),
             Operand::Other => Operand::Other,
         }
@@ -176,10 +195,25 @@ pub(crate) struct Interp<'a> {
     pub(crate) max_work: u64,
     pub(crate) out: PageContent,
     form_stack: Vec<ObjectId>,
+    /// The fonts last selected by `Tf`, by resource dictionary and name: a page switches fonts
+    /// a hundred times, and each lookup otherwise goes through two dictionaries and the cache.
+    recent_fonts: Vec<RecentFont<'a>>,
+    /// Scratch for [`Interp::show`], reused for every string: the codes of the string shown and
+    /// their text.
     codes: Vec<Code>,
-    texts: Vec<Option<String>>,
+    code_text: String,
     op_count: u64,
 }
+
+/// A font selected by `Tf`: resource dictionary, name and result.
+struct RecentFont<'a> {
+    resources: Option<&'a Dictionary>,
+    name: Box<[u8]>,
+    font: Option<Rc<Font>>,
+}
+
+/// Most fonts remembered by [`Interp::font`]; a page with more is looked up the slow way.
+const MAX_RECENT_FONTS: usize = 16;
 
 /// Most glyphs kept for one page (a dense bulletin page has about 5,000); a page that draws more
 /// is cut there like one that runs out of work.
@@ -248,8 +282,9 @@ impl<'a> Interp<'a> {
             max_work: u64::MAX,
             out: PageContent::default(),
             form_stack: Vec::new(),
+            recent_fonts: Vec::new(),
             codes: Vec::new(),
-            texts: Vec::new(),
+            code_text: String::new(),
             op_count: 0,
         }
     }
@@ -299,7 +334,42 @@ impl<'a> Interp<'a> {
         !self.out.work_cut
     }
 
+    /// The font `name` of `resources`, remembered for the next `Tf` that selects it again.
     fn font(
+        &mut self,
+        resources: Option<&'a Dictionary>,
+        name: &[u8],
+    ) -> Result<Option<Rc<Font>>, Error> {
+        let same_resources = |r: Option<&Dictionary>| match (r, resources) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        if let Some(f) = self
+            .recent_fonts
+            .iter()
+            .find(|f| same_resources(f.resources) && *f.name == *name)
+        {
+            return Ok(f.font.clone());
+        }
+        let font = self.lookup_font(resources, name)?;
+        let recent = RecentFont {
+            resources,
+            name: name.into(),
+            font: font.clone(),
+        };
+        if self.recent_fonts.len() < MAX_RECENT_FONTS {
+            self.recent_fonts.push(recent);
+        } else {
+            let slot = self.op_count as usize % MAX_RECENT_FONTS;
+            if let Some(r) = self.recent_fonts.get_mut(slot) {
+                *r = recent;
+            }
+        }
+        Ok(font)
+    }
+
+    fn lookup_font(
         &mut self,
         resources: Option<&'a Dictionary>,
         name: &[u8],
@@ -353,6 +423,10 @@ impl<'a> Interp<'a> {
             carry,
         } = frame;
         let mut ops: Vec<Operand<'_>> = std::mem::take(carry);
+        // Reused from one operator to the next: the bytes of a hex string being shown, and the
+        // vector of the last array operand (a TJ array on nearly every text line).
+        let mut hex: Vec<u8> = Vec::new();
+        let mut spare_array: Vec<Operand<'_>> = Vec::new();
         let mut lx = Lexer::new(content);
         while let Some(tok) = lx.next_tok() {
             if !self.spend(1) {
@@ -367,12 +441,17 @@ impl<'a> Interp<'a> {
                     ops.push(Operand::Name(n));
                     continue;
                 }
-                Tok::Str(s) | Tok::Hex(s) => {
+                Tok::Str(s) => {
                     ops.push(Operand::Str(s));
                     continue;
                 }
+                Tok::Hex(h) => {
+                    ops.push(Operand::Hex(h));
+                    continue;
+                }
                 Tok::ArrOpen => {
-                    let arr = read_array(&mut lx, 0);
+                    let mut arr = std::mem::take(&mut spare_array);
+                    read_array(&mut lx, 0, &mut arr);
                     if !self.spend(arr.len() as u64) {
                         return Ok(());
                     }
@@ -461,15 +540,15 @@ impl<'a> Interp<'a> {
                     *tm = *tlm;
                 }
                 b"Tj" => {
-                    if let Some(Operand::Str(s)) = ops.first() {
-                        self.show(s, gs, tm);
+                    if let Some(s) = ops.first() {
+                        self.show_operand(s, gs, tm, &mut hex);
                     }
                 }
                 b"'" => {
                     *tlm = Matrix::translate(0.0, -gs.tl).then(tlm);
                     *tm = *tlm;
-                    if let Some(Operand::Str(s)) = ops.first() {
-                        self.show(s, gs, tm);
+                    if let Some(s) = ops.first() {
+                        self.show_operand(s, gs, tm, &mut hex);
                     }
                 }
                 b"\"" => {
@@ -477,15 +556,17 @@ impl<'a> Interp<'a> {
                     gs.tc = n(1);
                     *tlm = Matrix::translate(0.0, -gs.tl).then(tlm);
                     *tm = *tlm;
-                    if let Some(Operand::Str(s)) = ops.get(2) {
-                        self.show(s, gs, tm);
+                    if let Some(s) = ops.get(2) {
+                        self.show_operand(s, gs, tm, &mut hex);
                     }
                 }
                 b"TJ" => {
                     if let Some(Operand::Arr(items)) = ops.first() {
                         for it in items {
                             match it {
-                                Operand::Str(s) => self.show(s, gs, tm),
+                                Operand::Str(_) | Operand::Hex(_) => {
+                                    self.show_operand(it, gs, tm, &mut hex)
+                                }
                                 Operand::Num(v) if v.is_finite() => {
                                     let adj = -v / 1000.0 * gs.size;
                                     let vertical = gs.font.as_ref().is_some_and(|f| f.vertical);
@@ -522,7 +603,14 @@ impl<'a> Interp<'a> {
             } else {
                 self.out.unknown_ops += 1;
             }
-            ops.clear();
+            for op in ops.drain(..) {
+                if let Operand::Arr(mut a) = op
+                    && a.capacity() > spare_array.capacity()
+                {
+                    a.clear();
+                    spare_array = a;
+                }
+            }
         }
         if ops.len() <= 64 {
             carry.extend(ops.into_iter().map(Operand::into_owned));
@@ -598,11 +686,25 @@ impl<'a> Interp<'a> {
         r
     }
 
+    /// Shows a string operand, literal or hex (`hex` is scratch for its bytes); other operands
+    /// show nothing.
+    fn show_operand(&mut self, op: &Operand<'_>, gs: &GState, tm: &mut Matrix, hex: &mut Vec<u8>) {
+        match op {
+            Operand::Str(s) => self.show(s, gs, tm),
+            Operand::Hex(h) => {
+                hex.clear();
+                decode_hex(h, hex);
+                self.show(hex, gs, tm);
+            }
+            _ => {}
+        }
+    }
+
     /// Shows one string: emits its glyphs and advances the text matrix.
     fn show(&mut self, s: &[u8], gs: &GState, tm: &mut Matrix) {
         let Some(font) = gs.font.clone() else { return };
         self.codes.clear();
-        self.texts.clear();
+        self.code_text.clear();
         let room = MAX_GLYPHS_PER_PAGE.saturating_sub(self.out.glyphs.len());
         if room == 0 {
             self.out.work_cut = true;
@@ -610,7 +712,7 @@ impl<'a> Interp<'a> {
         }
         // Codes are at most 4 bytes: never decode more of a huge string than could be kept.
         let s = &s[..s.len().min(room.saturating_mul(4))];
-        font.decode(s, &mut self.codes, &mut self.texts);
+        font.decode(s, &mut self.codes, &mut self.code_text);
         if !self.spend(self.codes.len() as u64 * GLYPH_WORK) {
             return;
         }
@@ -632,8 +734,8 @@ impl<'a> Interp<'a> {
         };
         let mut adv = 0.0f32;
         let codes = std::mem::take(&mut self.codes);
-        let mut texts = std::mem::take(&mut self.texts);
-        for (code, text) in codes.iter().zip(texts.iter_mut()) {
+        let code_text = std::mem::take(&mut self.code_text);
+        for code in &codes {
             let w = code.width * gs.size;
             let spacing = gs.tc + if code.word_space { gs.tw } else { 0.0 };
             let (ox, oy) = if vertical {
@@ -653,15 +755,13 @@ impl<'a> Interp<'a> {
             };
             adv += step;
             let t0 = self.out.text.len();
-            if let Some(t) = text.take() {
-                for ch in t.chars() {
-                    if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
-                        continue;
-                    }
-                    // Non-breaking and odd-width spaces are word gaps like any other.
-                    let ch = if ch.is_whitespace() { ' ' } else { ch };
-                    self.out.text.push(ch);
+            for ch in code_text.get(code.t0..code.t1).unwrap_or("").chars() {
+                if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
+                    continue;
                 }
+                // Non-breaking and odd-width spaces are word gaps like any other.
+                let ch = if ch.is_whitespace() { ' ' } else { ch };
+                self.out.text.push(ch);
             }
             let t1 = self.out.text.len();
             if t1 == t0 {
@@ -687,7 +787,7 @@ impl<'a> Interp<'a> {
             });
         }
         self.codes = codes;
-        self.texts = texts;
+        self.code_text = code_text;
         *tm = if vertical {
             Matrix::translate(0.0, -adv).then(tm)
         } else {
@@ -696,17 +796,20 @@ impl<'a> Interp<'a> {
     }
 }
 
-fn read_array<'b>(lx: &mut Lexer<'b>, depth: u32) -> Vec<Operand<'b>> {
-    let mut v = Vec::new();
+/// Reads the items of an array operand after its `[` into `v` (empty).
+fn read_array<'b>(lx: &mut Lexer<'b>, depth: u32, v: &mut Vec<Operand<'b>>) {
     while let Some(t) = lx.next_tok() {
         match t {
             Tok::ArrClose => break,
             Tok::Num(n) => v.push(Operand::Num(n as f32)),
-            Tok::Str(s) | Tok::Hex(s) => v.push(Operand::Str(s)),
+            Tok::Str(s) => v.push(Operand::Str(s)),
+            Tok::Hex(h) => v.push(Operand::Hex(h)),
             Tok::Name(n) => v.push(Operand::Name(n)),
             Tok::ArrOpen => {
                 if depth < 32 {
-                    v.push(Operand::Arr(read_array(lx, depth + 1)));
+                    let mut inner = Vec::new();
+                    read_array(lx, depth + 1, &mut inner);
+                    v.push(Operand::Arr(inner));
                 } else {
                     v.push(Operand::Other);
                 }
@@ -723,7 +826,6 @@ fn read_array<'b>(lx: &mut Lexer<'b>, depth: u32) -> Vec<Operand<'b>> {
             break;
         }
     }
-    v
 }
 
 fn skip_dict(lx: &mut Lexer<'_>) {

@@ -36,36 +36,42 @@ const MAX_NESTING: usize = 2000;
 const TRUNCATED: &str = "file ends without trailer, xref or %%EOF: truncated?";
 
 fn find(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 /// Deepest nesting of `[` outside stream data. lopdf limits its own recursion, but the check is
 /// cheap and keeps a parser change from turning 20,000 nested arrays into a stack overflow, which
 /// would abort the process rather than return an error.
 fn max_nesting(bytes: &[u8]) -> usize {
+    // The whole file is scanned, so jump between brackets and `stream` keywords with memchr
+    // rather than looking at every byte.
+    let stream = memchr::memmem::Finder::new(b"stream");
+    let endstream = memchr::memmem::Finder::new(b"endstream");
     let mut depth = 0usize;
     let mut max = 0usize;
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'[' => {
+    loop {
+        let rest = bytes.get(i..).unwrap_or_default();
+        let next_stream = stream.find(rest);
+        let syntax = rest
+            .get(..next_stream.unwrap_or(rest.len()))
+            .unwrap_or_default();
+        for at in memchr::memchr2_iter(b'[', b']', syntax) {
+            if syntax.get(at) == Some(&b'[') {
                 depth += 1;
                 max = max.max(depth);
+            } else {
+                depth = depth.saturating_sub(1);
             }
-            b']' => depth = depth.saturating_sub(1),
-            b's' if bytes[i..].starts_with(b"stream") => {
-                // Binary stream data is not syntax: skip it.
-                match bytes[i..].windows(9).position(|w| w == b"endstream") {
-                    Some(end) => {
-                        i += end + 9;
-                        continue;
-                    }
-                    None => break,
-                }
-            }
-            _ => {}
         }
-        i += 1;
+        // Binary stream data is not syntax: skip it, up to and including `endstream`.
+        let Some(kw) = next_stream.map(|s| i + s) else {
+            break;
+        };
+        match endstream.find(bytes.get(kw..).unwrap_or_default()) {
+            Some(end) => i = kw + end + 9,
+            None => break,
+        }
     }
     max
 }
@@ -119,10 +125,7 @@ fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
 }
 
 fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|i| i + from)
 }
 
 /// Decodes (and charges to the file's budget) every FlateDecode object stream before lopdf does:

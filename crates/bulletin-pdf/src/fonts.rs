@@ -14,7 +14,7 @@ use lopdf::{Dictionary, Document, Object};
 
 use crate::Error;
 use crate::cid_tables::{self, Collection};
-use crate::cmap::{CMap, Codespace, Predefined, code_value, predefined};
+use crate::cmap::{CMap, Codespace, Predefined, code_value, predefined, push_decoded};
 use crate::encodings::{BaseEncoding, glyph_name_to_unicode};
 use crate::filters::{self, Budget};
 
@@ -25,6 +25,10 @@ pub(crate) struct Code {
     pub(crate) width: f32,
     /// Whether Tw applies (single-byte code 32).
     pub(crate) word_space: bool,
+    /// Byte range of the code's text in the buffer given to [`Font::decode`] (empty when
+    /// unmapped).
+    pub(crate) t0: usize,
+    pub(crate) t1: usize,
 }
 
 #[derive(Debug)]
@@ -386,7 +390,7 @@ impl Font {
             let mut t: Option<Box<str>> = to_unicode
                 .as_ref()
                 .and_then(|c| c.lookup(u32::from(code)))
-                .map(|s| s.into_owned().into_boxed_str());
+                .map(String::into_boxed_str);
             if t.is_none()
                 && let Some(Some(name)) = differences.get(usize::from(code))
             {
@@ -706,9 +710,9 @@ impl Font {
             .unwrap_or(0.5)
     }
 
-    /// Splits `s` into codes with their widths, and appends each code's text to `texts`
-    /// (one entry per code; empty when unmapped).
-    pub(crate) fn decode(&self, s: &[u8], codes: &mut Vec<Code>, texts: &mut Vec<Option<String>>) {
+    /// Splits `s` into codes with their widths, and appends each code's text to `text` (the
+    /// codes give their ranges in it): one buffer for all codes rather than a string each.
+    pub(crate) fn decode(&self, s: &[u8], codes: &mut Vec<Code>, text: &mut String) {
         let mut i = 0;
         let gbk_string = self.gbk && gbk_plausible(s);
         while i < s.len() {
@@ -731,69 +735,81 @@ impl Font {
             .min(rest.len());
             let bytes = &rest[..len];
             let code = code_value(bytes);
-            let (text, width) = if matches!(self.split, Split::Single) {
+            let t0 = text.len();
+            let width = if matches!(self.split, Split::Single) {
                 if len == 2 {
-                    let t = encoding_rs::GBK
-                        .decode_without_bom_handling_and_without_replacement(bytes)
-                        .map(|c| c.into_owned());
-                    (t, 1.0)
+                    push_decoded(encoding_rs::GBK, bytes, text);
+                    1.0
                 } else {
-                    let t = self
+                    if let Some(t) = self
                         .simple_text
                         .get(code as usize)
                         .and_then(|t| t.as_deref())
-                        .map(str::to_owned);
-                    (t, self.widths.get(code))
+                    {
+                        text.push_str(t);
+                    }
+                    self.widths.get(code)
                 }
             } else {
-                let t = self.cid_text(bytes, code);
-                let w = if self.vertical {
+                let found = self.cid_text(bytes, code, text);
+                if self.vertical {
                     self.vadvance
                 } else {
-                    self.cid_width(bytes, code, t.as_deref())
-                };
-                (t, w)
+                    let t = text.get(t0..).filter(|_| found);
+                    self.cid_width(bytes, code, t)
+                }
             };
             codes.push(Code {
                 width,
                 word_space: len == 1 && code == 32,
+                t0,
+                t1: text.len(),
             });
-            texts.push(text);
             i += len;
         }
     }
 
-    fn cid_text(&self, bytes: &[u8], code: u32) -> Option<String> {
+    /// Appends the text of a CID-font code to `out` from the first source that maps it; `false`
+    /// when none does.
+    fn cid_text(&self, bytes: &[u8], code: u32, out: &mut String) -> bool {
         if let Some(tu) = &self.to_unicode
-            && let Some(t) = tu.lookup(code)
+            && tu.lookup_into(code, out)
         {
-            return Some(t.into_owned());
+            return true;
         }
         if let Some(p) = self.predef_text
-            && let Some(t) = p.decode(bytes)
+            && p.decode_into(bytes, out)
         {
-            return Some(t);
+            return true;
         }
         let cid = match &self.cids {
             CidSource::Identity => Some(code),
             CidSource::Embedded(c) => c.cid(code),
             CidSource::Unknown => None,
-        }?;
+        };
+        let Some(cid) = cid else { return false };
         if let Some(g) = &self.gid_text {
             let gid = match &g.cid_to_gid {
                 Some(m) => m.get(cid as usize).copied(),
                 None => u16::try_from(cid).ok(),
             };
-            if let Some(c) = gid.and_then(|gid| g.gid_uni.get(&gid)) {
-                return Some(c.to_string());
+            if let Some(&c) = gid.and_then(|gid| g.gid_uni.get(&gid)) {
+                out.push(c);
+                return true;
             }
         }
         if let Some(col) = self.collection
             && cid != 0
         {
-            return cid_tables::cid_to_unicode(col, cid).map(String::from);
+            return match cid_tables::cid_to_unicode(col, cid) {
+                Some(c) => {
+                    out.push(c);
+                    true
+                }
+                None => false,
+            };
         }
-        None
+        false
     }
 }
 
@@ -814,9 +830,9 @@ mod tests {
 
     fn decode_all(font: &Font, s: &[u8]) -> String {
         let mut codes = Vec::new();
-        let mut texts = Vec::new();
-        font.decode(s, &mut codes, &mut texts);
-        texts.into_iter().flatten().collect()
+        let mut text = String::new();
+        font.decode(s, &mut codes, &mut text);
+        codes.iter().filter_map(|c| text.get(c.t0..c.t1)).collect()
     }
 
     #[test]

@@ -46,9 +46,11 @@ struct Item {
     key: f32,
 }
 
+/// A run of items on one row with no wide gap.
 struct Segment {
-    /// Items in order along the line.
-    items: Vec<Item>,
+    /// Its items, in order along the line, as a range of [`Layout::kept`].
+    start: usize,
+    end: usize,
     key: f32,
     x0: f32,
     x1: f32,
@@ -56,109 +58,293 @@ struct Segment {
     size: f32,
 }
 
-/// Builds the page's lines from its glyphs.
-///
-/// `columns` carries the column gutter between the pages of a document: a page that clearly has
-/// two columns sets it, and a page too sparse to show its columns by itself (the end of an
-/// article running into the right column for one line) may use the one found before.
+/// A writing direction quantised to 1/20, with how many glyphs use it.
+struct Direction {
+    q: (i32, i32),
+    count: usize,
+}
+
+/// Working buffers of the layout, kept from one page to the next: a page then costs no
+/// allocations besides its output lines. Rows, segments and lines are ranges into a few flat
+/// vectors instead of a vector each.
+#[derive(Default)]
+pub(crate) struct Layout {
+    directions: Vec<Direction>,
+    /// Index into `directions` of every glyph.
+    direction_of: Vec<u32>,
+    /// Directions in processing order (horizontal first, then by glyph count).
+    direction_order: Vec<usize>,
+    /// Glyph indices grouped by direction, in `direction_order`.
+    by_direction: Vec<usize>,
+    /// The items of the direction being laid out, sorted into rows.
+    items: Vec<Item>,
+    rows: Vec<(usize, usize)>,
+    /// Items that survive duplicate removal, segment after segment.
+    kept: Vec<Item>,
+    segs: Vec<Segment>,
+    /// Segment indices in reading order; each line is a range of it.
+    order: Vec<usize>,
+    line_ranges: Vec<(usize, usize)>,
+    left: Vec<usize>,
+    right: Vec<usize>,
+    starts: Vec<f32>,
+    sizes: Vec<(f32, usize)>,
+}
+
+/// Builds the page's lines from its glyphs (with fresh buffers; see [`Layout::lines`]).
+#[cfg(test)]
 pub(crate) fn lines(
     page: &PageContent,
     page_width: f32,
     columns: &mut Option<f32>,
 ) -> Vec<TextLine> {
-    let glyphs = &page.glyphs;
-    if glyphs.is_empty() {
-        return Vec::new();
-    }
-    // Group by writing direction (quantised), horizontal first.
-    let mut groups: Vec<((i32, i32), Vec<usize>)> = Vec::new();
-    for (i, g) in glyphs.iter().enumerate() {
-        let q = ((g.dx * 20.0).round() as i32, (g.dy * 20.0).round() as i32);
-        match groups.iter_mut().find(|(k, _)| *k == q) {
-            Some((_, v)) => v.push(i),
-            None => groups.push((q, vec![i])),
+    Layout::default().lines(page, page_width, columns)
+}
+
+impl Layout {
+    /// Builds the page's lines from its glyphs.
+    ///
+    /// `columns` carries the column gutter between the pages of a document: a page that clearly
+    /// has two columns sets it, and a page too sparse to show its columns by itself (the end of
+    /// an article running into the right column for one line) may use the one found before.
+    pub(crate) fn lines(
+        &mut self,
+        page: &PageContent,
+        page_width: f32,
+        columns: &mut Option<f32>,
+    ) -> Vec<TextLine> {
+        let glyphs = &page.glyphs;
+        if glyphs.is_empty() {
+            return Vec::new();
         }
-    }
-    groups.sort_by_key(|(k, v)| (*k != (20, 0), std::cmp::Reverse(v.len())));
-    let mut out = Vec::new();
-    for (q, idx) in groups {
-        let horizontal = q == (20, 0);
-        let (dx, dy) = {
-            let (x, y) = (q.0 as f32, q.1 as f32);
-            let l = (x * x + y * y).sqrt().max(1e-6);
-            (x / l, y / l)
-        };
-        let mut items: Vec<Item> = idx
-            .iter()
-            .map(|&g| {
+        self.group_by_direction(glyphs);
+        let mut out = Vec::new();
+        let mut first = 0;
+        for k in 0..self.direction_order.len() {
+            let Some(dir) = self.directions.get(self.direction_order[k]) else {
+                continue;
+            };
+            let (q, count) = (dir.q, dir.count);
+            let horizontal = q == (20, 0);
+            let (dx, dy) = {
+                let (x, y) = (q.0 as f32, q.1 as f32);
+                let l = (x * x + y * y).sqrt().max(1e-6);
+                (x / l, y / l)
+            };
+            let idx = self
+                .by_direction
+                .get(first..first + count)
+                .unwrap_or_default();
+            first += count;
+            self.items.clear();
+            self.items.extend(idx.iter().map(|&g| {
                 let gl = &glyphs[g];
                 Item {
                     g,
                     along: dx * gl.x + dy * gl.y,
                     key: dx * gl.y - dy * gl.x,
                 }
-            })
-            .collect();
-        let rows = rows(glyphs, &mut items);
-        let mut segs: Vec<Segment> = Vec::new();
-        for row in rows {
-            split_row(page, row, &mut segs);
+            }));
+            rows(glyphs, &mut self.items, &mut self.rows);
+            self.kept.clear();
+            self.segs.clear();
+            for &(a, b) in &self.rows {
+                split_row(page, &self.items[a..b], &mut self.kept, &mut self.segs);
+            }
+            self.order.clear();
+            self.line_ranges.clear();
+            if horizontal {
+                self.order_columns(page_width, columns);
+            } else {
+                merge_rows(
+                    &self.segs,
+                    0..self.segs.len(),
+                    &mut self.order,
+                    &mut self.line_ranges,
+                );
+            }
+            for &(a, b) in &self.line_ranges {
+                let (segs, kept) = (&self.segs, &self.kept);
+                let items = self.order[a..b]
+                    .iter()
+                    .flat_map(|&s| kept[segs[s].start..segs[s].end].iter().copied());
+                if let Some(line) = make_line(page, items, (dx, dy), &mut self.sizes) {
+                    out.push(line);
+                }
+            }
         }
-        let ordered = if horizontal {
-            order_columns(segs, page_width, columns)
-        } else {
-            merge_rows(segs)
-        };
-        for group in ordered {
-            if let Some(line) = make_line(page, &group, (dx, dy)) {
-                out.push(line);
+        out
+    }
+
+    /// Groups the glyphs by writing direction (quantised), horizontal first, then the most used.
+    fn group_by_direction(&mut self, glyphs: &[Glyph]) {
+        self.directions.clear();
+        self.direction_of.clear();
+        // Consecutive glyphs nearly always share their direction: reuse the last one found.
+        let mut last: Option<((f32, f32), usize)> = None;
+        for g in glyphs {
+            let k = match last {
+                Some(((dx, dy), k)) if dx == g.dx && dy == g.dy => k,
+                _ => {
+                    let q = ((g.dx * 20.0).round() as i32, (g.dy * 20.0).round() as i32);
+                    let k = match self.directions.iter().position(|d| d.q == q) {
+                        Some(k) => k,
+                        None => {
+                            self.directions.push(Direction { q, count: 0 });
+                            self.directions.len() - 1
+                        }
+                    };
+                    last = Some(((g.dx, g.dy), k));
+                    k
+                }
+            };
+            if let Some(d) = self.directions.get_mut(k) {
+                d.count += 1;
+            }
+            self.direction_of.push(k as u32);
+        }
+        self.direction_order.clear();
+        self.direction_order.extend(0..self.directions.len());
+        let dirs = &self.directions;
+        self.direction_order
+            .sort_by_key(|&k| (dirs[k].q != (20, 0), std::cmp::Reverse(dirs[k].count)));
+        // Counting sort of the glyph indices into their directions' ranges, in glyph order.
+        let mut next = vec![0usize; dirs.len()];
+        let mut at = 0;
+        for &k in &self.direction_order {
+            next[k] = at;
+            at += dirs[k].count;
+        }
+        self.by_direction.clear();
+        self.by_direction.resize(glyphs.len(), 0);
+        for (g, &k) in self.direction_of.iter().enumerate() {
+            if let Some(slot) = next.get_mut(k as usize) {
+                if let Some(b) = self.by_direction.get_mut(*slot) {
+                    *b = g;
+                }
+                *slot += 1;
             }
         }
     }
-    out
+
+    /// Reading order of the horizontal segments into `order` and `line_ranges`: top to bottom,
+    /// or column by column on two-column pages.
+    fn order_columns(&mut self, page_width: f32, columns: &mut Option<f32>) {
+        let segs = &self.segs;
+        let (order, lines) = (&mut self.order, &mut self.line_ranges);
+        let gutter = match find_gutter(segs, page_width) {
+            Some(g) => {
+                *columns = Some(g);
+                g
+            }
+            None => match columns.and_then(|g| fits_gutter(segs, g)) {
+                Some(g) => g,
+                None => return merge_rows(segs, 0..segs.len(), order, lines),
+            },
+        };
+        // Bands between full-width segments: in each, the left column, then the right.
+        let (left, right) = (&mut self.left, &mut self.right);
+        left.clear();
+        right.clear();
+        let flush = |left: &mut Vec<usize>,
+                     right: &mut Vec<usize>,
+                     order: &mut Vec<usize>,
+                     lines: &mut Vec<(usize, usize)>| {
+            merge_rows(segs, left.drain(..), order, lines);
+            merge_rows(segs, right.drain(..), order, lines);
+        };
+        // Where the right column's lines start; a row whose right part starts far to the right
+        // of it while its left part sits in the left column is a full-width line with a wide gap
+        // (a running header "Title          2023年第4期"), not two column lines.
+        let starts = &mut self.starts;
+        starts.clear();
+        starts.extend(segs.iter().filter(|s| s.x0 >= gutter).map(|s| s.x0));
+        starts.sort_by(f32::total_cmp);
+        let edge = starts.get(starts.len() / 4).copied().unwrap_or(gutter);
+        let spread = |row: &[Segment]| {
+            row.len() > 1
+                && row.iter().any(|s| s.x1 <= gutter)
+                && row
+                    .iter()
+                    .any(|s| s.x0 >= gutter && s.x0 > edge + 4.0 * s.size.max(1.0))
+        };
+        let mut first = 0;
+        while first < segs.len() {
+            let key = segs[first].key;
+            let mut end = first + 1;
+            while end < segs.len() && segs[end].key == key {
+                end += 1;
+            }
+            if spread(&segs[first..end]) {
+                flush(left, right, order, lines);
+                let start = order.len();
+                order.extend(first..end);
+                lines.push((start, order.len()));
+            } else {
+                for (s, seg) in segs.iter().enumerate().take(end).skip(first) {
+                    if seg.x1 <= gutter {
+                        left.push(s);
+                    } else if seg.x0 >= gutter {
+                        right.push(s);
+                    } else {
+                        // Crossing the gutter: the segment ends the band.
+                        flush(left, right, order, lines);
+                        order.push(s);
+                        lines.push((order.len() - 1, order.len()));
+                    }
+                }
+            }
+            first = end;
+        }
+        flush(left, right, order, lines);
+    }
 }
 
-/// Clusters items into rows (same baseline), each sorted along the line, fake-bold duplicates
-/// removed.
-fn rows(glyphs: &[Glyph], items: &mut [Item]) -> Vec<Vec<Item>> {
+/// Clusters items into rows (same baseline), each sorted along the line: `items` is reordered
+/// in place and `rows` gets each row's range of it.
+fn rows(glyphs: &[Glyph], items: &mut [Item], rows: &mut Vec<(usize, usize)>) {
     items.sort_by(|a, b| a.key.total_cmp(&b.key).then(a.along.total_cmp(&b.along)));
-    let mut rows: Vec<Vec<Item>> = Vec::new();
+    rows.clear();
     let mut row_key = f32::NAN;
     let mut row_size = 0f32;
-    for &it in items.iter() {
+    for (i, it) in items.iter().enumerate() {
         let size = glyphs[it.g].size.max(0.1);
         let tol = 0.4 * size.max(row_size).min(2.0 * size.min(row_size).max(0.1));
-        if !rows.is_empty() && (it.key - row_key).abs() <= tol.max(0.5) {
-            if let Some(r) = rows.last_mut() {
-                r.push(it);
-            }
+        if let Some(r) = rows.last_mut()
+            && (it.key - row_key).abs() <= tol.max(0.5)
+        {
+            r.1 = i + 1;
             row_size = row_size.max(size);
         } else {
-            rows.push(vec![it]);
+            rows.push((i, i + 1));
             row_key = it.key;
             row_size = size;
         }
     }
-    for r in &mut rows {
-        r.sort_by(|a, b| a.along.total_cmp(&b.along));
+    for &(a, b) in rows.iter() {
+        let row = &mut items[a..b];
+        // Most rows already are in order (the stable sort would leave them as they are).
+        if !row.is_sorted_by(|a, b| a.along.total_cmp(&b.along).is_le()) {
+            row.sort_by(|a, b| a.along.total_cmp(&b.along));
+        }
     }
-    rows
 }
 
 fn text_of<'p>(page: &'p PageContent, g: &Glyph) -> &'p str {
     page.text.get(g.t0 as usize..g.t1 as usize).unwrap_or("")
 }
 
-/// Splits a row at wide gaps (column gutters, table cells) and drops overprinted duplicates.
-fn split_row(page: &PageContent, row: Vec<Item>, segs: &mut Vec<Segment>) {
+/// Splits a row at wide gaps (column gutters, table cells) and drops overprinted duplicates:
+/// the surviving items go to `kept`, the segments (ranges of `kept`) to `segs`.
+fn split_row(page: &PageContent, row: &[Item], kept: &mut Vec<Item>, segs: &mut Vec<Segment>) {
     let glyphs = &page.glyphs;
-    let mut cur: Vec<Item> = Vec::new();
+    let mut cur = kept.len();
     let mut end = f32::NEG_INFINITY;
-    for it in row {
+    for &it in row {
         let g = &glyphs[it.g];
         let size = g.size.max(0.1);
         // Fake bold: the same glyph drawn again a hair's breadth away.
-        let dup = cur.iter().rev().take(4).any(|p| {
+        let dup = kept[cur..].iter().rev().take(4).any(|p| {
             let pg = &glyphs[p.g];
             pg.t1 - pg.t0 == g.t1 - g.t0
                 && (p.along - it.along).abs() < 0.2 * size
@@ -169,15 +355,16 @@ fn split_row(page: &PageContent, row: Vec<Item>, segs: &mut Vec<Segment>) {
         if dup {
             continue;
         }
-        if !cur.is_empty() && it.along - end > 1.5 * size {
-            segs.push(segment(glyphs, std::mem::take(&mut cur)));
+        if kept.len() > cur && it.along - end > 1.5 * size {
+            segs.push(segment(glyphs, kept, cur));
+            cur = kept.len();
             end = f32::NEG_INFINITY;
         }
         end = end.max(it.along + g.width);
-        cur.push(it);
+        kept.push(it);
     }
-    if !cur.is_empty() {
-        segs.push(segment(glyphs, cur));
+    if kept.len() > cur {
+        segs.push(segment(glyphs, kept, cur));
     }
 }
 
@@ -186,7 +373,9 @@ fn same_text(page: &PageContent, a: usize, b: usize) -> bool {
     text_of(page, ga) == text_of(page, gb)
 }
 
-fn segment(glyphs: &[Glyph], items: Vec<Item>) -> Segment {
+/// The segment of the items `kept[start..]`.
+fn segment(glyphs: &[Glyph], kept: &[Item], start: usize) -> Segment {
+    let items = &kept[start..];
     let key = items.first().map_or(0.0, |i| i.key);
     let x0 = items.iter().map(|i| i.along).fold(f32::INFINITY, f32::min);
     let x1 = items
@@ -195,7 +384,8 @@ fn segment(glyphs: &[Glyph], items: Vec<Item>) -> Segment {
         .fold(f32::NEG_INFINITY, f32::max);
     let size = items.iter().map(|i| glyphs[i.g].size).fold(0.0, f32::max);
     Segment {
-        items,
+        start,
+        end: kept.len(),
         key,
         x0,
         x1,
@@ -203,96 +393,26 @@ fn segment(glyphs: &[Glyph], items: Vec<Item>) -> Segment {
     }
 }
 
-/// Rows back together (segments of one row become one line).
-fn merge_rows(segs: Vec<Segment>) -> Vec<Vec<Item>> {
-    let mut out: Vec<Vec<Item>> = Vec::new();
-    let mut last_key = f32::NAN;
-    for s in segs {
-        if s.key == last_key
-            && let Some(l) = out.last_mut()
-        {
-            l.extend(s.items);
-            continue;
-        }
-        last_key = s.key;
-        out.push(s.items);
-    }
-    out
-}
-
-/// Reading order of horizontal segments: top to bottom, or column by column on two-column pages.
-fn order_columns(segs: Vec<Segment>, page_width: f32, columns: &mut Option<f32>) -> Vec<Vec<Item>> {
-    let gutter = match find_gutter(&segs, page_width) {
-        Some(g) => {
-            *columns = Some(g);
-            g
-        }
-        None => match columns.and_then(|g| fits_gutter(&segs, g)) {
-            Some(g) => g,
-            None => return merge_rows(segs),
-        },
-    };
-    // Bands between full-width segments: in each, the left column, then the right.
-    let mut out: Vec<Vec<Item>> = Vec::new();
-    let mut left: Vec<Segment> = Vec::new();
-    let mut right: Vec<Segment> = Vec::new();
-    let flush = |left: &mut Vec<Segment>, right: &mut Vec<Segment>, out: &mut Vec<Vec<Item>>| {
-        out.extend(merge_rows(std::mem::take(left)));
-        out.extend(merge_rows(std::mem::take(right)));
-    };
-    // Where the right column's lines start; a row whose right part starts far to the right of it
-    // while its left part sits in the left column is a full-width line with a wide gap (a
-    // running header "Title          2023年第4期"), not two column lines.
-    let mut starts: Vec<f32> = segs
-        .iter()
-        .filter(|s| s.x0 >= gutter)
-        .map(|s| s.x0)
-        .collect();
-    starts.sort_by(f32::total_cmp);
-    let edge = starts.get(starts.len() / 4).copied().unwrap_or(gutter);
-    let spread = |row: &[Segment]| {
-        row.len() > 1
-            && row.iter().any(|s| s.x1 <= gutter)
-            && row
-                .iter()
-                .any(|s| s.x0 >= gutter && s.x0 > edge + 4.0 * s.size.max(1.0))
-    };
-    let mut segs = segs.into_iter().peekable();
-    while let Some(first) = segs.next() {
-        let mut row = vec![first];
-        while let Some(s) = segs.next_if(|s| s.key == row[0].key) {
-            row.push(s);
-        }
-        if spread(&row) {
-            flush(&mut left, &mut right, &mut out);
-            out.push(row.into_iter().flat_map(|s| s.items).collect());
-            continue;
-        }
-        for s in row {
-            place(s, gutter, &mut left, &mut right, &mut out, &flush);
-        }
-    }
-    flush(&mut left, &mut right, &mut out);
-    out
-}
-
-/// Puts a segment into the left or right column of the current band, or, when it crosses the
-/// gutter, ends the band with it.
-fn place(
-    s: Segment,
-    gutter: f32,
-    left: &mut Vec<Segment>,
-    right: &mut Vec<Segment>,
-    out: &mut Vec<Vec<Item>>,
-    flush: &impl Fn(&mut Vec<Segment>, &mut Vec<Segment>, &mut Vec<Vec<Item>>),
+/// Rows back together: consecutive segments of `list` on one row become one line (appended to
+/// `order`, with its range in `lines`).
+fn merge_rows(
+    segs: &[Segment],
+    list: impl Iterator<Item = usize>,
+    order: &mut Vec<usize>,
+    lines: &mut Vec<(usize, usize)>,
 ) {
-    if s.x1 <= gutter {
-        left.push(s);
-    } else if s.x0 >= gutter {
-        right.push(s);
-    } else {
-        flush(left, right, out);
-        out.push(s.items);
+    let mut last_key = f32::NAN;
+    for s in list {
+        order.push(s);
+        let key = segs[s].key;
+        if key == last_key
+            && let Some(l) = lines.last_mut()
+        {
+            l.1 = order.len();
+            continue;
+        }
+        last_key = key;
+        lines.push((order.len() - 1, order.len()));
     }
 }
 
@@ -367,9 +487,20 @@ fn find_gutter(segs: &[Segment], page_width: f32) -> Option<f32> {
 }
 
 /// Joins the items of one line into a [`TextLine`].
-fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option<TextLine> {
+fn make_line(
+    page: &PageContent,
+    items: impl Iterator<Item = Item> + Clone,
+    (dx, dy): (f32, f32),
+    sizes: &mut Vec<(f32, usize)>,
+) -> Option<TextLine> {
     let glyphs = &page.glyphs;
-    let mut text = String::new();
+    // Room for every glyph's text and a space after each: the line's one allocation.
+    let room = items
+        .clone()
+        .filter_map(|it| glyphs.get(it.g))
+        .map(|g| (g.t1.saturating_sub(g.t0) as usize).saturating_add(1))
+        .fold(0usize, usize::saturating_add);
+    let mut text = String::with_capacity(room);
     let mut prev: Option<(Item, char)> = None;
     let mut pending_space = false;
     let (mut x0, mut y0, mut x1, mut y1) = (
@@ -378,8 +509,8 @@ fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option
         f32::NEG_INFINITY,
         f32::NEG_INFINITY,
     );
-    let mut sizes: Vec<(f32, usize)> = Vec::new();
-    for &it in items {
+    sizes.clear();
+    for it in items {
         let g = &glyphs[it.g];
         let t = text_of(page, g);
         let Some(first) = t.chars().next() else {
@@ -409,9 +540,10 @@ fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option
             }
         }
         let s = g.size;
+        let n = t.chars().count();
         match sizes.iter_mut().find(|(v, _)| (v - s).abs() < 0.25) {
-            Some((_, n)) => *n += t.chars().count(),
-            None => sizes.push((s, t.chars().count())),
+            Some((_, c)) => *c += n,
+            None => sizes.push((s, n)),
         }
         // Box in (along, key) space, mapped back to page space.
         let (k0, k1) = if g.vertical {
@@ -429,7 +561,13 @@ fn make_line(page: &PageContent, items: &[Item], (dx, dy): (f32, f32)) -> Option
             y1 = y1.max(py);
         }
     }
-    let text = text.trim().to_string();
+    // Trimmed in place: most lines have nothing to trim.
+    let kept = text.trim_end().len();
+    text.truncate(kept);
+    let lead = text.len() - text.trim_start().len();
+    if lead > 0 {
+        text.drain(..lead);
+    }
     if text.is_empty() {
         return None;
     }

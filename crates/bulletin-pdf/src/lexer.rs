@@ -13,10 +13,11 @@ pub(crate) enum Tok<'a> {
     Num(f64),
     /// A name without its slash, `#xx` escapes already resolved.
     Name(Cow<'a, [u8]>),
-    /// A literal `( )` string with escapes resolved.
-    Str(Vec<u8>),
-    /// A hexadecimal `< >` string.
-    Hex(Vec<u8>),
+    /// A literal `( )` string with escapes resolved (borrowed when it has none).
+    Str(Cow<'a, [u8]>),
+    /// A hexadecimal `< >` string as written, digits and white space between the brackets:
+    /// [`decode_hex`] gives its bytes. Left undecoded so that lexing never allocates for it.
+    Hex(&'a [u8]),
     /// `[`
     ArrOpen,
     /// `]`
@@ -191,7 +192,34 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn literal_string(&mut self) -> Vec<u8> {
+    fn literal_string(&mut self) -> Cow<'a, [u8]> {
+        // Most strings have no escapes: then their bytes are the string, nested parentheses
+        // included, and need no copy.
+        let start = self.pos;
+        let mut depth = 0usize;
+        for (i, &b) in self
+            .data
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            match b {
+                b'(' => depth += 1,
+                b')' if depth == 0 => {
+                    self.pos = start + i + 1;
+                    return Cow::Borrowed(&self.data[start..start + i]);
+                }
+                b')' => depth -= 1,
+                b'\\' => return Cow::Owned(self.escaped_string()),
+                _ => {}
+            }
+        }
+        self.pos = self.data.len();
+        Cow::Borrowed(self.data.get(start..).unwrap_or_default())
+    }
+
+    fn escaped_string(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
         let mut depth = 0usize;
         while let Some(&b) = self.data.get(self.pos) {
@@ -247,26 +275,44 @@ impl<'a> Lexer<'a> {
         out
     }
 
-    fn hex_string(&mut self) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut hi: Option<u8> = None;
-        while let Some(&b) = self.data.get(self.pos) {
-            self.pos += 1;
-            if b == b'>' {
-                break;
+    fn hex_string(&mut self) -> &'a [u8] {
+        let start = self.pos;
+        let rest = self.data.get(start..).unwrap_or_default();
+        match memchr::memchr(b'>', rest) {
+            Some(end) => {
+                self.pos = start + end + 1;
+                &rest[..end]
             }
-            if let Some(v) = hex_val(b) {
-                match hi.take() {
-                    Some(h) => out.push(h << 4 | v),
-                    None => hi = Some(v),
-                }
+            None => {
+                self.pos = self.data.len();
+                rest
             }
         }
-        if let Some(h) = hi {
-            out.push(h << 4);
-        }
-        out
     }
+}
+
+/// Appends the bytes of a hexadecimal string (as given by [`Tok::Hex`]) to `out`: characters
+/// that are not hex digits are skipped, and an odd last digit is followed by 0.
+pub(crate) fn decode_hex(raw: &[u8], out: &mut Vec<u8>) {
+    let mut hi: Option<u8> = None;
+    for &b in raw {
+        if let Some(v) = hex_val(b) {
+            match hi.take() {
+                Some(h) => out.push(h << 4 | v),
+                None => hi = Some(v),
+            }
+        }
+    }
+    if let Some(h) = hi {
+        out.push(h << 4);
+    }
+}
+
+/// The bytes of a hexadecimal string, see [`decode_hex`].
+pub(crate) fn hex_bytes(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len() / 2 + 1);
+    decode_hex(raw, &mut out);
+    out
 }
 
 /// Resolves `#xx` escapes of a name.
@@ -354,8 +400,9 @@ mod tests {
         assert_eq!(t[0], Tok::Name(Cow::Owned(b"F 1".to_vec())));
         assert_eq!(t[1], Tok::Num(12.5));
         assert_eq!(t[2], Tok::Op(b"Tf"));
-        assert_eq!(t[3], Tok::Str(b"a(b)cA".to_vec()));
-        assert_eq!(t[5], Tok::Hex(vec![0x48, 0x65, 0x60]));
+        assert_eq!(t[3], Tok::Str(Cow::Owned(b"a(b)cA".to_vec())));
+        assert_eq!(t[5], Tok::Hex(b"48 65 6"));
+        assert_eq!(hex_bytes(b"48 65 6"), vec![0x48, 0x65, 0x60]);
         assert_eq!(t[6], Tok::Num(-0.5));
         assert_eq!(t[7], Tok::ArrOpen);
         assert_eq!(t[11], Tok::Op(b"TJ"));
@@ -364,8 +411,13 @@ mod tests {
     #[test]
     fn unterminated_input_does_not_fail() {
         let t = toks(b"(abc");
-        assert_eq!(t, vec![Tok::Str(b"abc".to_vec())]);
+        assert_eq!(t, vec![Tok::Str(Cow::Borrowed(b"abc"))]);
+        let t = toks(b"(a(b)c");
+        assert_eq!(t, vec![Tok::Str(Cow::Borrowed(b"a(b)c"))]);
+        let t = toks(b"(a\\(b");
+        assert_eq!(t, vec![Tok::Str(Cow::Owned(b"a(b".to_vec()))]);
         let t = toks(b"<4142");
-        assert_eq!(t, vec![Tok::Hex(b"AB".to_vec())]);
+        assert_eq!(t, vec![Tok::Hex(b"4142")]);
+        assert_eq!(hex_bytes(b"4142"), b"AB".to_vec());
     }
 }

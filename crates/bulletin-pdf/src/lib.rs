@@ -196,6 +196,9 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let mut work_left = options.max_total_work;
     let mut pages_cut: Vec<u32> = Vec::new();
     let mut columns: Option<f32> = None;
+    let mut layout = layout::Layout::default();
+    // The glyph and text buffers of the page before, reused for the next.
+    let mut spare = content::PageContent::default();
     for (i, p) in page_refs.iter().enumerate() {
         if let Some(d) = options.deadline
             && Instant::now() > d
@@ -218,6 +221,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             options.deadline,
             options.max_form_depth,
         );
+        it.out = content::PageContent::reusing(std::mem::take(&mut spare));
         let page_limit = options.max_page_work.min(work_left);
         it.max_work = page_limit;
         let mut frame = content::Interp::begin(to_page);
@@ -245,7 +249,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         unknown += out.unknown_ops;
         unmapped += out.unmapped;
         forms_cut += out.forms_cut;
-        let lines = layout::lines(&out, width, &mut columns);
+        let lines = layout.lines(&out, width, &mut columns);
         pages.push(Page {
             number: i as u32 + 1,
             width,
@@ -254,6 +258,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             links: links::links(doc, p.dict, &to_page),
             has_images: out.has_images,
         });
+        spare = out;
     }
     if loaded.encrypted.is_some()
         && ((unknown > 20 && unknown > known) || (budget.broken_flate.get() > 0 && known == 0))
