@@ -204,6 +204,14 @@ impl Outcome {
 /// Decides, from a job and the SHA-256 of its bytes, that its outputs are already up to date.
 pub type Skip<'a> = dyn Fn(&Job, &str) -> bool + Sync + 'a;
 
+/// A step run on the worker thread after an input is processed, before its outcome is handed to
+/// the sink in input order: for outputs that need no order (the `-o` files), so that writing them
+/// scales with the workers instead of queueing on the caller's thread.
+pub type Finish<'a> = dyn Fn(&Job, &mut Outcome) + Sync + 'a;
+
+/// A [`Finish`] that does nothing.
+pub fn finish_nothing(_: &Job, _: &mut Outcome) {}
+
 /// A [`Skip`] that skips nothing.
 pub fn skip_nothing(_: &Job, _: &str) -> bool {
     false
@@ -285,9 +293,16 @@ impl Drop for StopOnDrop<'_> {
 }
 
 /// Processes `jobs` on `threads` worker threads and calls `sink` for each, in input order.
-/// `skip` is asked about each input once its checksum is known (see [`run_one`]).
-pub fn run<F>(jobs: &[Job], config: &Config, threads: usize, skip: &Skip<'_>, mut sink: F)
-where
+/// `skip` is asked about each input once its checksum is known (see [`run_one`]); `finish` runs
+/// on the worker thread with each outcome before it is queued for the sink.
+pub fn run<F>(
+    jobs: &[Job],
+    config: &Config,
+    threads: usize,
+    skip: &Skip<'_>,
+    finish: &Finish<'_>,
+    mut sink: F,
+) where
     F: FnMut(usize, &Job, Outcome),
 {
     let threads = threads.clamp(1, jobs.len().max(1));
@@ -318,7 +333,9 @@ where
                         state.next += 1;
                         state.next - 1
                     };
-                    if tx.send((i, run_one(&jobs[i], config, skip))).is_err() {
+                    let mut outcome = run_one(&jobs[i], config, skip);
+                    finish(&jobs[i], &mut outcome);
+                    if tx.send((i, outcome)).is_err() {
                         break;
                     }
                 }
@@ -398,6 +415,7 @@ mod tests {
                 &Config::default(),
                 threads,
                 &skip_nothing,
+                &finish_nothing,
                 |i, _, o| seen.push((i, o.result.is_ok())),
             );
             assert_eq!(
@@ -415,9 +433,14 @@ mod tests {
         std::fs::write(&p, "").unwrap();
         let jobs = discover(&[p]).unwrap();
         let mut seen = Vec::new();
-        run(&jobs, &Config::default(), 2, &|_, _| true, |_, _, o| {
-            seen.push(matches!(o.result, Ok(Output::Skipped { .. })))
-        });
+        run(
+            &jobs,
+            &Config::default(),
+            2,
+            &|_, _| true,
+            &finish_nothing,
+            |_, _, o| seen.push(matches!(o.result, Ok(Output::Skipped { .. }))),
+        );
         assert_eq!(seen, [true]);
     }
 
@@ -441,10 +464,17 @@ mod tests {
             ahead.fetch_max(i.saturating_sub(d), Ordering::SeqCst);
             true
         };
-        run(&jobs, &Config::default(), 3, &skip, |i, _, _| {
-            std::thread::sleep(Duration::from_millis(2));
-            delivered.store(i + 1, Ordering::SeqCst);
-        });
+        run(
+            &jobs,
+            &Config::default(),
+            3,
+            &skip,
+            &finish_nothing,
+            |i, _, _| {
+                std::thread::sleep(Duration::from_millis(2));
+                delivered.store(i + 1, Ordering::SeqCst);
+            },
+        );
         assert!(ahead.load(Ordering::SeqCst) < window(3), "{ahead:?}");
     }
 }

@@ -240,28 +240,45 @@ fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     };
     let mut report_error: Option<String> = None;
     let skip = |job: &Job, sha: &str| skip_index.as_ref().is_some_and(|s| s.is_done(job, sha));
-    batch::run(&jobs, &config, threads, &skip, |_, job, outcome| {
-        if let Some(d) = delay {
-            std::thread::sleep(d);
-        }
-        let row = deliver(&mut sinks, job, outcome);
-        let path = job.path.display().to_string();
-        if let Some(e) = &row.error {
-            progress.println(&diagnostic(json, &path, &e.code, &e.message, "error"));
-        }
-        if args.strict {
-            for w in &row.warnings {
-                progress.println(&diagnostic(json, &path, &w.code, &w.message, "warning"));
+    // The -o files are written by the workers (they need no order); a failed write turns the
+    // outcome into an output error before the ordered outputs see it.
+    let files = sinks.files().cloned();
+    let write_file = |job: &Job, outcome: &mut batch::Outcome| {
+        if let (Some(files), Ok(Output::Document(doc))) = (&files, &outcome.result) {
+            if let Err(message) = files.write(job, doc) {
+                outcome.result = Err(bulletin::Error::Output(message));
             }
         }
-        summary.add(&row);
-        progress.advance(row.pages.unwrap_or(0));
-        if let (Some(r), None) = (&mut report, &report_error) {
-            if let Err(e) = r.row(&row) {
-                report_error = Some(e.to_string());
+    };
+    batch::run(
+        &jobs,
+        &config,
+        threads,
+        &skip,
+        &write_file,
+        |_, job, outcome| {
+            if let Some(d) = delay {
+                std::thread::sleep(d);
             }
-        }
-    });
+            let row = deliver(&mut sinks, job, outcome);
+            let path = job.path.display().to_string();
+            if let Some(e) = &row.error {
+                progress.println(&diagnostic(json, &path, &e.code, &e.message, "error"));
+            }
+            if args.strict {
+                for w in &row.warnings {
+                    progress.println(&diagnostic(json, &path, &w.code, &w.message, "warning"));
+                }
+            }
+            summary.add(&row);
+            progress.advance(row.pages.unwrap_or(0));
+            if let (Some(r), None) = (&mut report, &report_error) {
+                if let Err(e) = r.row(&row) {
+                    report_error = Some(e.to_string());
+                }
+            }
+        },
+    );
     progress.finish();
     summary.close(started.elapsed().as_secs_f64());
     let mut output_failed = false;
@@ -367,7 +384,7 @@ fn deliver(sinks: &mut Sinks, job: &Job, outcome: batch::Outcome) -> Row {
     };
     let written = match outcome.result {
         Ok(Output::Document(doc)) => {
-            let written = sinks.write(job, &doc);
+            let written = sinks.write_ordered(job, &doc);
             if written.is_ok() {
                 row.warnings = doc.warnings;
             }

@@ -455,7 +455,9 @@ fn a_killed_run_resumed_ends_with_the_output_of_a_clean_run() {
         } else {
             0
         };
-        if written >= 8 {
+        // The -o files are written by the workers, at most 8 inputs (the window of -j 2) ahead
+        // of the slowed ordered outputs: 16 files mean the database holds at least 8 documents.
+        if written >= 16 {
             break;
         }
         assert!(Instant::now() < deadline, "the slowed run wrote nothing");
@@ -628,4 +630,46 @@ fn error_format_json_writes_one_parseable_object_a_line() {
     assert_eq!(o.status.code(), Some(2));
     let usage: Value = serde_json::from_str(stderr(&o).trim()).unwrap();
     assert_eq!(usage["code"], "usage");
+}
+
+#[test]
+fn a_file_that_cannot_be_written_is_an_output_error_and_the_others_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = tree(dir.path(), 3);
+    let out = dir.path().join("out");
+    // A folder where issue-002's document should go: the rename onto it fails.
+    std::fs::create_dir_all(out.join("a/issue-002.json/blocker")).unwrap();
+    let report = dir.path().join("report.json");
+    let o = bulletin(&[
+        "ingest",
+        "-j",
+        "2",
+        "--report",
+        s(&report),
+        "--jsonl",
+        s(&dir.path().join("all.jsonl")),
+        "-o",
+        s(&out),
+        s(&input),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("issue-002.txt: cannot write"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(out.join("a/issue-000.json").is_file());
+    assert!(out.join("b/deep/issue-001.json").is_file());
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let failed: Vec<&Value> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["error"]["code"], "output");
+    // The failed document is in no output, the line outputs included.
+    let lines = std::fs::read_to_string(dir.path().join("all.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 2);
 }

@@ -1,7 +1,8 @@
 //! Sinks: where a batch's documents go. Takes documents (and failures) in input order, one at a
 //! time, and gives any combination of
 //!
-//! - `-o DIR`: one `<name>.json` per input, mirroring its relative path, written atomically;
+//! - `-o DIR`: one `<name>.json` per input, mirroring its relative path, written atomically
+//!   ([`FileOutput`]; these need no order, so the batch's worker threads write them);
 //! - `--jsonl FILE|-`: one document per line;
 //! - `--entries FILE|-`: one flattened entry per line ([`entries`]);
 //! - `--sqlite FILE.db`: a normalised database ([`sqlite`]).
@@ -148,10 +149,27 @@ pub struct Options {
     pub sqlite: Option<PathBuf>,
 }
 
+/// The `-o DIR` output: one file per input. The files need no order, so any thread may write
+/// them (the batch's workers do, see [`crate::batch::Finish`]).
+#[derive(Debug, Clone)]
+pub struct FileOutput {
+    dir: PathBuf,
+    pretty: bool,
+}
+
+impl FileOutput {
+    /// Writes `doc` atomically to the input's file under the output folder.
+    pub fn write(&self, job: &Job, doc: &Document) -> Result<(), String> {
+        let path = emit::output_path(&self.dir, &job.relative);
+        let json = emit::to_json(doc, self.pretty);
+        emit::write_atomic(&path, json.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
 /// The open outputs of a batch.
 pub struct Sinks {
-    dir: Option<PathBuf>,
-    pretty: bool,
+    files: Option<FileOutput>,
     jsonl: Option<LinesOut>,
     entries: Option<LinesOut>,
     db: Option<sqlite::SqliteSink>,
@@ -180,8 +198,10 @@ impl Sinks {
                 .transpose()
         };
         Ok(Sinks {
-            dir: options.dir.clone(),
-            pretty: options.pretty,
+            files: options.dir.clone().map(|dir| FileOutput {
+                dir,
+                pretty: options.pretty,
+            }),
             jsonl: lines(&options.jsonl)?,
             entries: lines(&options.entries)?,
             db,
@@ -191,27 +211,28 @@ impl Sinks {
     /// What `--skip-unchanged` compares against. Errors when no output can tell (only line
     /// outputs, which are rewritten by every run).
     pub fn skip_index(&self) -> Result<SkipIndex, String> {
-        if self.dir.is_none() && self.db.is_none() {
+        if self.files.is_none() && self.db.is_none() {
             return Err(
                 "--skip-unchanged needs -o DIR or --sqlite FILE.db to know what is done".into(),
             );
         }
         Ok(SkipIndex {
-            dir: self.dir.clone(),
+            dir: self.files.as_ref().map(|f| f.dir.clone()),
             db: self.db.as_ref().map(|db| db.known()).transpose()?,
         })
     }
 
-    /// Writes `doc` to every output. The first output that fails ends the attempt; its reason is
-    /// returned.
-    pub fn write(&mut self, job: &Job, doc: &Document) -> Result<(), String> {
+    /// The `-o DIR` output, to be written from the worker threads; [`Sinks::write_ordered`]
+    /// takes the rest.
+    pub fn files(&self) -> Option<&FileOutput> {
+        self.files.as_ref()
+    }
+
+    /// Writes `doc` to the outputs that take documents in input order (database, JSON Lines,
+    /// entries): everything but the `-o` files, which [`FileOutput::write`] has written. The
+    /// first output that fails ends the attempt; its reason is returned.
+    pub fn write_ordered(&mut self, job: &Job, doc: &Document) -> Result<(), String> {
         let key = job.key();
-        if let Some(dir) = &self.dir {
-            let path = emit::output_path(dir, &job.relative);
-            let json = emit::to_json(doc, self.pretty);
-            emit::write_atomic(&path, json.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        }
         if let Some(db) = &mut self.db {
             db.write(&key, doc)?;
         }
@@ -240,7 +261,7 @@ impl Sinks {
             return Ok(());
         }
         let key = job.key();
-        let doc = if let Some(dir) = &self.dir {
+        let doc = if let Some(dir) = self.files.as_ref().map(|f| &f.dir) {
             let path = emit::output_path(dir, &job.relative);
             let text = fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read stored {}: {e}", path.display()))?;
