@@ -11,7 +11,8 @@
 //! deterministic whatever the number of threads. A worker may not start an input more than
 //! [`window`] places ahead of the oldest one still unfinished, so memory holds at most that many
 //! finished documents waiting for a slow predecessor, however long the batch. A panic in one file
-//! costs that file only.
+//! costs that file only. Work that needs no order (writing the `-o` files) is done by the worker
+//! itself, through the [`Finish`] step, so the caller's thread does not become the bottleneck.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
