@@ -603,14 +603,12 @@ impl<'a> Interp<'a> {
             } else {
                 self.out.unknown_ops += 1;
             }
-            for op in ops.drain(..) {
-                if let Operand::Arr(mut a) = op
-                    && a.capacity() > spare_array.capacity()
-                {
-                    a.clear();
-                    spare_array = a;
-                }
+            // Keep the vector of a TJ array for the next one.
+            if let Some(Operand::Arr(a)) = ops.first_mut() {
+                spare_array = std::mem::take(a);
+                spare_array.clear();
             }
+            ops.clear();
         }
         if ops.len() <= 64 {
             carry.extend(ops.into_iter().map(Operand::into_owned));
@@ -755,13 +753,18 @@ impl<'a> Interp<'a> {
             };
             adv += step;
             let t0 = self.out.text.len();
-            for ch in code_text.get(code.t0..code.t1).unwrap_or("").chars() {
-                if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
-                    continue;
+            let text = code_text.get(code.t0..code.t1).unwrap_or("");
+            if text.chars().all(is_plain) {
+                self.out.text.push_str(text);
+            } else {
+                for ch in text.chars() {
+                    if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
+                        continue;
+                    }
+                    // Non-breaking and odd-width spaces are word gaps like any other.
+                    let ch = if ch.is_whitespace() { ' ' } else { ch };
+                    self.out.text.push(ch);
                 }
-                // Non-breaking and odd-width spaces are word gaps like any other.
-                let ch = if ch.is_whitespace() { ' ' } else { ch };
-                self.out.text.push(ch);
             }
             let t1 = self.out.text.len();
             if t1 == t0 {
@@ -794,6 +797,13 @@ impl<'a> Interp<'a> {
             Matrix::translate(adv, 0.0).then(tm)
         };
     }
+}
+
+/// Whether `show` keeps `c` as it is: printable ASCII, and the CJK blocks from U+3001 (after the
+/// ideographic space) to the presentation forms, where nothing is a control character, white
+/// space, or one of the characters it drops. The common case, copied without looking further.
+fn is_plain(c: char) -> bool {
+    (' '..='~').contains(&c) || ('\u{3001}'..='\u{fdff}').contains(&c)
 }
 
 /// Reads the items of an array operand after its `[` into `v` (empty).
