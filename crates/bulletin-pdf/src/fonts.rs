@@ -8,6 +8,7 @@
 //! `/CIDSystemInfo`. Non-embedded Chinese-named simple fonts whose strings hold GBK bytes (a
 //! Word/WPS export bug) are decoded as GBK.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
@@ -93,6 +94,45 @@ pub(crate) struct Font {
     pub(crate) vertical: bool,
     /// Vertical advance (positive, per unit font size) for vertical fonts.
     vadvance: f32,
+    /// Text and width of recently decoded multi-byte codes.
+    memo: CodeMemo,
+}
+
+/// Text and width of a code, as [`Font::decode`] found them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Memo {
+    /// The code's length in bytes (1 to 4) above its value; 0 for an empty slot.
+    key: u64,
+    width: f32,
+    len: u8,
+    /// The text, when it is short enough to be kept here.
+    text: [u8; 8],
+}
+
+/// A direct-mapped cache of [`Memo`]s for fonts whose codes need a CMap, a legacy decoder or a
+/// ToUnicode map: CJK text draws the same few thousand characters over and over, and looking
+/// one up costs a hash or a decoder call. Slots are overwritten on collisions, so hostile input
+/// only makes it miss. Empty for single-byte fonts, whose codes index a table.
+struct CodeMemo(Box<[Cell<Memo>]>);
+
+const MEMO_SLOTS: usize = 1024;
+
+impl CodeMemo {
+    fn new(enabled: bool) -> Self {
+        let n = if enabled { MEMO_SLOTS } else { 0 };
+        CodeMemo(vec![Cell::new(Memo::default()); n].into_boxed_slice())
+    }
+
+    fn slot(&self, code: u32) -> Option<&Cell<Memo>> {
+        // Fibonacci hashing of the code into 10 bits.
+        self.0.get((code.wrapping_mul(0x9e37_79b9) >> 22) as usize)
+    }
+}
+
+impl std::fmt::Debug for CodeMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CodeMemo({} slots)", self.0.len())
+    }
 }
 
 #[derive(Debug)]
@@ -488,6 +528,7 @@ impl Font {
             gbk,
             vertical: false,
             vadvance: 1.0,
+            memo: CodeMemo::new(gbk),
         })
     }
 
@@ -648,6 +689,7 @@ impl Font {
             gbk: false,
             vertical,
             vadvance,
+            memo: CodeMemo::new(true),
         })
     }
 
@@ -736,6 +778,24 @@ impl Font {
             let bytes = &rest[..len];
             let code = code_value(bytes);
             let t0 = text.len();
+            let single = matches!(self.split, Split::Single) && len == 1;
+            // Codes are at most 4 bytes long: (length, value) names the bytes.
+            let key = (len as u64) << 32 | u64::from(code);
+            let slot = if single { None } else { self.memo.slot(code) };
+            if let Some(m) = slot.map(Cell::get).filter(|m| m.key == key)
+                && let Some(t) = m.text.get(..usize::from(m.len))
+                && let Ok(t) = std::str::from_utf8(t)
+            {
+                text.push_str(t);
+                codes.push(Code {
+                    width: m.width,
+                    word_space: len == 1 && code == 32,
+                    t0,
+                    t1: text.len(),
+                });
+                i += len;
+                continue;
+            }
             let width = if matches!(self.split, Split::Single) {
                 if len == 2 {
                     push_decoded(encoding_rs::GBK, bytes, text);
@@ -759,6 +819,20 @@ impl Font {
                     self.cid_width(bytes, code, t)
                 }
             };
+            let appended = text.get(t0..).unwrap_or_default().as_bytes();
+            if let Some(slot) = slot
+                && len <= 4
+                && appended.len() <= 8
+            {
+                let mut m = Memo {
+                    key,
+                    width,
+                    len: appended.len() as u8,
+                    text: [0; 8],
+                };
+                m.text[..appended.len()].copy_from_slice(appended);
+                slot.set(m);
+            }
             codes.push(Code {
                 width,
                 word_space: len == 1 && code == 32,
@@ -888,6 +962,39 @@ mod tests {
                 .as_deref(),
             Some("www.a.cn中2021")
         );
+    }
+
+    #[test]
+    fn remembered_codes_decode_as_the_first_time() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+            "Encoding" => "GBK-EUC-H",
+            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+                "Subtype" => "CIDFontType0",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 2 },
+                "W" => vec![1.into(), vec![500.into()].into()],
+            })],
+        };
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let Ok(f) = Font::load(&doc, &d, &budget) else {
+            panic!("font does not load");
+        };
+        let decode = |s: &[u8]| {
+            let (mut codes, mut text) = (Vec::new(), String::new());
+            f.decode(s, &mut codes, &mut text);
+            let parts: Vec<(f32, String)> = codes
+                .iter()
+                .map(|c| (c.width, text[c.t0..c.t1].to_string()))
+                .collect();
+            parts
+        };
+        let s = b" a\xd6\xd0 a\xd6\xd0";
+        let first = decode(s);
+        assert_eq!(decode(s), first);
+        assert_eq!(first.len(), 6);
+        assert_eq!(first[2].1, "中");
+        assert_eq!(first[3..], first[..3]);
     }
 
     #[test]
