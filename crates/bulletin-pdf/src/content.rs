@@ -22,7 +22,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::Error;
 use crate::filters::{self, Budget};
-use crate::fonts::{Code, Font};
+use crate::fonts::{Code, CodeMemo, Font};
 use crate::lexer::{Lexer, Tok, decode_hex, hex_bytes, is_delim, is_white};
 
 /// Affine matrix `[a b c d e f]` in PDF's row-vector convention.
@@ -122,6 +122,10 @@ impl PageContent {
 #[derive(Default)]
 pub(crate) struct FontCache {
     map: HashMap<u64, Option<Rc<Font>>>,
+    /// Fonts loaded so far, which numbers them in `memo`.
+    loaded: u32,
+    /// Recently decoded codes of all the document's fonts.
+    memo: CodeMemo,
 }
 
 #[derive(Clone)]
@@ -392,7 +396,15 @@ impl<'a> Interp<'a> {
             return Ok(f.clone());
         }
         let font = match as_dict(doc, entry) {
-            Some(d) => Some(Rc::new(Font::load(doc, d, self.budget)?)),
+            Some(d) => {
+                let mut f = Font::load(doc, d, self.budget)?;
+                // Numbered from 1 (0 is no memo); past u32::MAX fonts, the rest go without.
+                if let Some(n) = self.fonts.loaded.checked_add(1) {
+                    self.fonts.loaded = n;
+                    f.memo_id = n;
+                }
+                Some(Rc::new(f))
+            }
             None => None,
         };
         self.fonts.map.insert(key, font.clone());
@@ -710,7 +722,12 @@ impl<'a> Interp<'a> {
         }
         // Codes are at most 4 bytes: never decode more of a huge string than could be kept.
         let s = &s[..s.len().min(room.saturating_mul(4))];
-        font.decode(s, &mut self.codes, &mut self.code_text);
+        font.decode(
+            s,
+            &mut self.codes,
+            &mut self.code_text,
+            &mut self.fonts.memo,
+        );
         if !self.spend(self.codes.len() as u64 * GLYPH_WORK) {
             return;
         }

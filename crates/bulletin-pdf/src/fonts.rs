@@ -8,7 +8,6 @@
 //! `/CIDSystemInfo`. Non-embedded Chinese-named simple fonts whose strings hold GBK bytes (a
 //! Word/WPS export bug) are decoded as GBK.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
@@ -94,44 +93,41 @@ pub(crate) struct Font {
     pub(crate) vertical: bool,
     /// Vertical advance (positive, per unit font size) for vertical fonts.
     vadvance: f32,
-    /// Text and width of recently decoded multi-byte codes.
-    memo: CodeMemo,
+    /// This font's number in its document's [`CodeMemo`]; 0 for none.
+    pub(crate) memo_id: u32,
 }
 
 /// Text and width of a code, as [`Font::decode`] found them.
 #[derive(Debug, Clone, Copy, Default)]
 struct Memo {
-    /// The code's length in bytes (1 to 4) above its value; 0 for an empty slot.
-    key: u64,
+    /// The font's [`Font::memo_id`]; 0 for an empty slot.
+    font: u32,
+    code: u32,
+    /// The code's length in bytes (codes are at most 4 bytes, so length and value name them).
+    code_len: u8,
     width: f32,
     len: u8,
     /// The text, when it is short enough to be kept here.
     text: [u8; 8],
 }
 
-/// A direct-mapped cache of [`Memo`]s for fonts whose codes need a CMap, a legacy decoder or a
-/// ToUnicode map: CJK text draws the same few thousand characters over and over, and looking
-/// one up costs a hash or a decoder call. Slots are overwritten on collisions, so hostile input
-/// only makes it miss. Empty for single-byte fonts, whose codes index a table.
-struct CodeMemo(Box<[Cell<Memo>]>);
+/// A direct-mapped cache of the text and width of multi-byte codes, shared by the fonts of a
+/// document: CJK text draws the same few thousand characters over and over, and looking one up
+/// costs a CMap hash, a legacy decoder call or a width search. Fixed size whatever the number of
+/// fonts; collisions overwrite slots, so hostile input only makes it miss.
+#[derive(Debug, Default)]
+pub(crate) struct CodeMemo(Vec<Memo>);
 
-const MEMO_SLOTS: usize = 1024;
+const MEMO_SLOTS: usize = 4096;
 
 impl CodeMemo {
-    fn new(enabled: bool) -> Self {
-        let n = if enabled { MEMO_SLOTS } else { 0 };
-        CodeMemo(vec![Cell::new(Memo::default()); n].into_boxed_slice())
-    }
-
-    fn slot(&self, code: u32) -> Option<&Cell<Memo>> {
-        // Fibonacci hashing of the code into 10 bits.
-        self.0.get((code.wrapping_mul(0x9e37_79b9) >> 22) as usize)
-    }
-}
-
-impl std::fmt::Debug for CodeMemo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CodeMemo({} slots)", self.0.len())
+    fn slot(&mut self, font: u32, code: u32) -> Option<&mut Memo> {
+        if self.0.is_empty() {
+            self.0 = vec![Memo::default(); MEMO_SLOTS];
+        }
+        // Fibonacci hashing of code and font into 12 bits.
+        let h = (code ^ font.wrapping_mul(0x85eb_ca6b)).wrapping_mul(0x9e37_79b9) >> 20;
+        self.0.get_mut(h as usize)
     }
 }
 
@@ -528,7 +524,7 @@ impl Font {
             gbk,
             vertical: false,
             vadvance: 1.0,
-            memo: CodeMemo::new(gbk),
+            memo_id: 0,
         })
     }
 
@@ -689,7 +685,7 @@ impl Font {
             gbk: false,
             vertical,
             vadvance,
-            memo: CodeMemo::new(true),
+            memo_id: 0,
         })
     }
 
@@ -754,7 +750,15 @@ impl Font {
 
     /// Splits `s` into codes with their widths, and appends each code's text to `text` (the
     /// codes give their ranges in it): one buffer for all codes rather than a string each.
-    pub(crate) fn decode(&self, s: &[u8], codes: &mut Vec<Code>, text: &mut String) {
+    ///
+    /// `memo` remembers codes across calls when the font has a [`Font::memo_id`].
+    pub(crate) fn decode(
+        &self,
+        s: &[u8],
+        codes: &mut Vec<Code>,
+        text: &mut String,
+        memo: &mut CodeMemo,
+    ) {
         let mut i = 0;
         let gbk_string = self.gbk && gbk_plausible(s);
         while i < s.len() {
@@ -778,11 +782,16 @@ impl Font {
             let bytes = &rest[..len];
             let code = code_value(bytes);
             let t0 = text.len();
-            let single = matches!(self.split, Split::Single) && len == 1;
-            // Codes are at most 4 bytes long: (length, value) names the bytes.
-            let key = (len as u64) << 32 | u64::from(code);
-            let slot = if single { None } else { self.memo.slot(code) };
-            if let Some(m) = slot.map(Cell::get).filter(|m| m.key == key)
+            // Single bytes of simple fonts index a table: nothing to remember.
+            let remember = self.memo_id != 0 && !(matches!(self.split, Split::Single) && len == 1);
+            let hit = if remember {
+                memo.slot(self.memo_id, code).map(|m| *m).filter(|m| {
+                    m.font == self.memo_id && m.code == code && usize::from(m.code_len) == len
+                })
+            } else {
+                None
+            };
+            if let Some(m) = hit
                 && let Some(t) = m.text.get(..usize::from(m.len))
                 && let Ok(t) = std::str::from_utf8(t)
             {
@@ -820,18 +829,21 @@ impl Font {
                 }
             };
             let appended = text.get(t0..).unwrap_or_default().as_bytes();
-            if let Some(slot) = slot
+            if remember
                 && len <= 4
                 && appended.len() <= 8
+                && let Some(slot) = memo.slot(self.memo_id, code)
             {
                 let mut m = Memo {
-                    key,
+                    font: self.memo_id,
+                    code,
+                    code_len: len as u8,
                     width,
                     len: appended.len() as u8,
                     text: [0; 8],
                 };
                 m.text[..appended.len()].copy_from_slice(appended);
-                slot.set(m);
+                *slot = m;
             }
             codes.push(Code {
                 width,
@@ -905,7 +917,7 @@ mod tests {
     fn decode_all(font: &Font, s: &[u8]) -> String {
         let mut codes = Vec::new();
         let mut text = String::new();
-        font.decode(s, &mut codes, &mut text);
+        font.decode(s, &mut codes, &mut text, &mut CodeMemo::default());
         codes.iter().filter_map(|c| text.get(c.t0..c.t1)).collect()
     }
 
@@ -977,12 +989,14 @@ mod tests {
             })],
         };
         let budget = Budget::new(1 << 20, 1 << 20);
-        let Ok(f) = Font::load(&doc, &d, &budget) else {
+        let Ok(mut f) = Font::load(&doc, &d, &budget) else {
             panic!("font does not load");
         };
-        let decode = |s: &[u8]| {
+        f.memo_id = 1;
+        let mut memo = CodeMemo::default();
+        let mut decode = |s: &[u8]| {
             let (mut codes, mut text) = (Vec::new(), String::new());
-            f.decode(s, &mut codes, &mut text);
+            f.decode(s, &mut codes, &mut text, &mut memo);
             let parts: Vec<(f32, String)> = codes
                 .iter()
                 .map(|c| (c.width, text[c.t0..c.t1].to_string()))
