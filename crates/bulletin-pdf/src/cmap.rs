@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::lexer::{Lexer, Tok, hex_bytes};
+use crate::lexer::{Lexer, Tok, decode_hex, hex_bytes};
 
 /// One `begincodespacerange` entry.
 #[derive(Debug, Clone)]
@@ -95,7 +95,10 @@ struct BfRange {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CMap {
     pub(crate) codespace: Codespace,
-    chars: HashMap<u32, Box<str>>,
+    /// Code → range of its text in `texts`.
+    chars: HashMap<u32, (usize, usize)>,
+    /// The text of every `bfchar` entry, one after the other (one allocation, not one each).
+    texts: String,
     ranges: Vec<BfRange>,
     cid_chars: HashMap<u32, u32>,
     cid_ranges: Vec<(u32, u32, u32)>,
@@ -109,16 +112,28 @@ pub(crate) struct CMap {
 
 /// UTF-16BE bytes (or, if that fails, single bytes) as text.
 fn utf16_text(bytes: &[u8]) -> Option<Box<str>> {
-    if bytes.len() == 1 {
-        return Some(char::from(bytes[0]).to_string().into_boxed_str());
+    let mut s = String::new();
+    push_utf16(bytes, &mut s);
+    Some(s.into_boxed_str())
+}
+
+/// Appends UTF-16BE bytes (a single byte: that byte as a character) to `out` as text.
+fn push_utf16(bytes: &[u8], out: &mut String) {
+    if let [b] = bytes {
+        out.push(char::from(*b));
+        return;
     }
     let units = bytes
         .chunks(2)
         .map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)));
-    let s: String = char::decode_utf16(units)
-        .map(|r| r.unwrap_or('\u{fffd}'))
-        .collect();
-    Some(s.into_boxed_str())
+    out.extend(char::decode_utf16(units).map(|r| r.unwrap_or('\u{fffd}')));
+}
+
+/// The bytes of the hex string `raw`, decoded into `buf` (scratch reused for every token).
+fn hex_into<'b>(raw: &[u8], buf: &'b mut Vec<u8>) -> &'b [u8] {
+    buf.clear();
+    decode_hex(raw, buf);
+    buf
 }
 
 impl CMap {
@@ -129,6 +144,7 @@ impl CMap {
         let mut prev: Option<Tok<'_>> = None;
         let mut prev2: Option<Tok<'_>> = None;
         let mut guard = 0usize;
+        let mut body = Vec::new();
         while let Some(tok) = lx.next_tok() {
             guard += 1;
             if guard > 4_000_000 {
@@ -159,7 +175,7 @@ impl CMap {
                     _ => b"",
                 };
                 if !end.is_empty() {
-                    let mut body = Vec::new();
+                    body.clear();
                     while let Some(t) = lx.next_tok() {
                         if matches!(&t, Tok::Op(o) if *o == end) {
                             break;
@@ -172,7 +188,7 @@ impl CMap {
                             break;
                         }
                     }
-                    cmap.section(op, body);
+                    cmap.section(op, &mut body);
                 }
             }
             prev2 = prev.take();
@@ -183,12 +199,13 @@ impl CMap {
         cmap
     }
 
-    fn section(&mut self, op: &[u8], body: Vec<Tok<'_>>) {
+    fn section(&mut self, op: &[u8], body: &mut Vec<Tok<'_>>) {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
         match op {
             b"begincodespacerange" => {
-                let mut it = body.into_iter();
+                let mut it = body.drain(..);
                 while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (it.next(), it.next()) {
-                    let (lo, hi) = (hex_bytes(lo), hex_bytes(hi));
+                    let (lo, hi) = (hex_into(lo, &mut a), hex_into(hi, &mut b));
                     let len = lo.len().max(hi.len());
                     if !(1..=4).contains(&len) {
                         continue;
@@ -206,35 +223,48 @@ impl CMap {
                 }
             }
             b"beginbfchar" => {
-                let mut it = body.into_iter();
+                let mut it = body.drain(..);
                 while let (Some(src), Some(dst)) = (it.next(), it.next()) {
                     let Tok::Hex(src) = src else { continue };
-                    let src = hex_bytes(src);
-                    let text = match dst {
-                        Tok::Hex(d) => utf16_text(&hex_bytes(d)),
-                        Tok::Name(n) => {
-                            crate::encodings::glyph_name_to_unicode(&n).map(String::into_boxed_str)
+                    let src = hex_into(src, &mut a);
+                    let start = self.texts.len();
+                    let mapped = match dst {
+                        Tok::Hex(d) => {
+                            push_utf16(hex_into(d, &mut b), &mut self.texts);
+                            true
                         }
-                        Tok::Num(n) => {
-                            char::from_u32(n as u32).map(|c| c.to_string().into_boxed_str())
-                        }
-                        _ => None,
+                        Tok::Name(n) => match crate::encodings::glyph_name_to_unicode(&n) {
+                            Some(t) => {
+                                self.texts.push_str(&t);
+                                true
+                            }
+                            None => false,
+                        },
+                        Tok::Num(n) => match char::from_u32(n as u32) {
+                            Some(c) => {
+                                self.texts.push(c);
+                                true
+                            }
+                            None => false,
+                        },
+                        _ => false,
                     };
                     self.max_src_len = self.max_src_len.max(src.len());
-                    if let Some(t) = text {
-                        self.chars.insert(code_value(&src), t);
+                    if mapped {
+                        self.chars
+                            .insert(code_value(src), (start, self.texts.len()));
                     }
                 }
             }
             b"beginbfrange" => {
-                let mut it = body.into_iter();
+                let mut it = body.drain(..);
                 while let (Some(lo), Some(hi)) = (it.next(), it.next()) {
                     let (Tok::Hex(lo), Tok::Hex(hi)) = (lo, hi) else {
                         continue;
                     };
-                    let (lo, hi) = (hex_bytes(lo), hex_bytes(hi));
+                    let lo = hex_into(lo, &mut a);
                     self.max_src_len = self.max_src_len.max(lo.len());
-                    let (lo, hi) = (code_value(&lo), code_value(&hi));
+                    let (lo, hi) = (code_value(lo), code_value(hex_into(hi, &mut b)));
                     let dst = match it.next() {
                         Some(Tok::Hex(d)) => {
                             let d = hex_bytes(d);
@@ -286,22 +316,22 @@ impl CMap {
                 }
             }
             b"begincidchar" => {
-                let mut it = body.into_iter();
+                let mut it = body.drain(..);
                 while let (Some(src), Some(dst)) = (it.next(), it.next()) {
                     if let (Tok::Hex(src), Tok::Num(cid)) = (src, dst) {
-                        let src = hex_bytes(src);
+                        let src = hex_into(src, &mut a);
                         self.max_src_len = self.max_src_len.max(src.len());
-                        self.cid_chars.insert(code_value(&src), cid.max(0.0) as u32);
+                        self.cid_chars.insert(code_value(src), cid.max(0.0) as u32);
                     }
                 }
             }
             b"begincidrange" => {
-                let mut it = body.into_iter();
+                let mut it = body.drain(..);
                 while let (Some(lo), Some(hi), Some(dst)) = (it.next(), it.next(), it.next()) {
                     if let (Tok::Hex(lo), Tok::Hex(hi), Tok::Num(cid)) = (lo, hi, dst) {
-                        let (lo, hi) = (hex_bytes(lo), hex_bytes(hi));
+                        let lo = hex_into(lo, &mut a);
                         self.max_src_len = self.max_src_len.max(lo.len());
-                        let (l, h) = (code_value(&lo), code_value(&hi));
+                        let (l, h) = (code_value(lo), code_value(hex_into(hi, &mut b)));
                         if h >= l {
                             self.cid_ranges.push((l, h, cid.max(0.0) as u32));
                         }
@@ -340,8 +370,8 @@ impl CMap {
     /// appended, when the CMap does not map it. Called for every glyph shown, so it never
     /// allocates beyond growing `out`.
     pub(crate) fn lookup_into(&self, code: u32, out: &mut String) -> bool {
-        if let Some(s) = self.chars.get(&code) {
-            out.push_str(s);
+        if let Some(&(a, b)) = self.chars.get(&code) {
+            out.push_str(self.texts.get(a..b).unwrap_or_default());
             return true;
         }
         let idx = self.ranges.partition_point(|r| r.lo <= code);

@@ -22,7 +22,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::Error;
 use crate::filters::{self, Budget};
-use crate::fonts::{Code, Font};
+use crate::fonts::{Code, CodeMemo, Font};
 use crate::lexer::{Lexer, Tok, decode_hex, hex_bytes, is_delim, is_white};
 
 /// Affine matrix `[a b c d e f]` in PDF's row-vector convention.
@@ -122,6 +122,10 @@ impl PageContent {
 #[derive(Default)]
 pub(crate) struct FontCache {
     map: HashMap<u64, Option<Rc<Font>>>,
+    /// Fonts loaded so far, which numbers them in `memo`.
+    loaded: u32,
+    /// Recently decoded codes of all the document's fonts.
+    memo: CodeMemo,
 }
 
 #[derive(Clone)]
@@ -392,7 +396,15 @@ impl<'a> Interp<'a> {
             return Ok(f.clone());
         }
         let font = match as_dict(doc, entry) {
-            Some(d) => Some(Rc::new(Font::load(doc, d, self.budget)?)),
+            Some(d) => {
+                let mut f = Font::load(doc, d, self.budget)?;
+                // Numbered from 1 (0 is no memo); past u32::MAX fonts, the rest go without.
+                if let Some(n) = self.fonts.loaded.checked_add(1) {
+                    self.fonts.loaded = n;
+                    f.memo_id = n;
+                }
+                Some(Rc::new(f))
+            }
             None => None,
         };
         self.fonts.map.insert(key, font.clone());
@@ -603,14 +615,12 @@ impl<'a> Interp<'a> {
             } else {
                 self.out.unknown_ops += 1;
             }
-            for op in ops.drain(..) {
-                if let Operand::Arr(mut a) = op
-                    && a.capacity() > spare_array.capacity()
-                {
-                    a.clear();
-                    spare_array = a;
-                }
+            // Keep the vector of a TJ array for the next one.
+            if let Some(Operand::Arr(a)) = ops.first_mut() {
+                spare_array = std::mem::take(a);
+                spare_array.clear();
             }
+            ops.clear();
         }
         if ops.len() <= 64 {
             carry.extend(ops.into_iter().map(Operand::into_owned));
@@ -712,7 +722,12 @@ impl<'a> Interp<'a> {
         }
         // Codes are at most 4 bytes: never decode more of a huge string than could be kept.
         let s = &s[..s.len().min(room.saturating_mul(4))];
-        font.decode(s, &mut self.codes, &mut self.code_text);
+        font.decode(
+            s,
+            &mut self.codes,
+            &mut self.code_text,
+            &mut self.fonts.memo,
+        );
         if !self.spend(self.codes.len() as u64 * GLYPH_WORK) {
             return;
         }
@@ -755,13 +770,18 @@ impl<'a> Interp<'a> {
             };
             adv += step;
             let t0 = self.out.text.len();
-            for ch in code_text.get(code.t0..code.t1).unwrap_or("").chars() {
-                if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
-                    continue;
+            let text = code_text.get(code.t0..code.t1).unwrap_or("");
+            if text.chars().all(is_plain) {
+                self.out.text.push_str(text);
+            } else {
+                for ch in text.chars() {
+                    if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
+                        continue;
+                    }
+                    // Non-breaking and odd-width spaces are word gaps like any other.
+                    let ch = if ch.is_whitespace() { ' ' } else { ch };
+                    self.out.text.push(ch);
                 }
-                // Non-breaking and odd-width spaces are word gaps like any other.
-                let ch = if ch.is_whitespace() { ' ' } else { ch };
-                self.out.text.push(ch);
             }
             let t1 = self.out.text.len();
             if t1 == t0 {
@@ -794,6 +814,13 @@ impl<'a> Interp<'a> {
             Matrix::translate(adv, 0.0).then(tm)
         };
     }
+}
+
+/// Whether `show` keeps `c` as it is: printable ASCII, and the CJK blocks from U+3001 (after the
+/// ideographic space) to the presentation forms, where nothing is a control character, white
+/// space, or one of the characters it drops. The common case, copied without looking further.
+fn is_plain(c: char) -> bool {
+    (' '..='~').contains(&c) || ('\u{3001}'..='\u{fdff}').contains(&c)
 }
 
 /// Reads the items of an array operand after its `[` into `v` (empty).

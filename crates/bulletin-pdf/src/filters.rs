@@ -300,9 +300,31 @@ fn inflate_with(
     cap: u64,
     deadline: Option<Instant>,
 ) -> Result<Vec<u8>, Stop> {
-    use flate2::{Decompress, FlushDecompress, Status};
+    INFLATER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut kept) => {
+            let d = kept.get_or_insert_with(|| flate2::Decompress::new(zlib));
+            // The same as a new one (flate2 documents reset as such), without its allocation.
+            d.reset(zlib);
+            inflate_into(d, input, cap, deadline)
+        }
+        Err(_) => inflate_into(&mut flate2::Decompress::new(zlib), input, cap, deadline),
+    })
+}
+
+thread_local! {
+    /// One inflater per thread, reset for every stream: a new one zeroes and copies about 40 KiB
+    /// of state, which for the many small streams of a PDF cost as much as inflating them.
+    static INFLATER: RefCell<Option<flate2::Decompress>> = const { RefCell::new(None) };
+}
+
+fn inflate_into(
+    d: &mut flate2::Decompress,
+    input: &[u8],
+    cap: u64,
+    deadline: Option<Instant>,
+) -> Result<Vec<u8>, Stop> {
+    use flate2::{FlushDecompress, Status};
     let hard = usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX);
-    let mut d = Decompress::new(zlib);
     let mut out: Vec<u8> =
         Vec::with_capacity(input.len().saturating_mul(4).clamp(4096, 1 << 20).min(hard));
     loop {

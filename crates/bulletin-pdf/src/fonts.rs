@@ -93,6 +93,42 @@ pub(crate) struct Font {
     pub(crate) vertical: bool,
     /// Vertical advance (positive, per unit font size) for vertical fonts.
     vadvance: f32,
+    /// This font's number in its document's [`CodeMemo`]; 0 for none.
+    pub(crate) memo_id: u32,
+}
+
+/// Text and width of a code, as [`Font::decode`] found them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Memo {
+    /// The font's [`Font::memo_id`]; 0 for an empty slot.
+    font: u32,
+    code: u32,
+    /// The code's length in bytes (codes are at most 4 bytes, so length and value name them).
+    code_len: u8,
+    width: f32,
+    len: u8,
+    /// The text, when it is short enough to be kept here.
+    text: [u8; 8],
+}
+
+/// A direct-mapped cache of the text and width of multi-byte codes, shared by the fonts of a
+/// document: CJK text draws the same few thousand characters over and over, and looking one up
+/// costs a CMap hash, a legacy decoder call or a width search. Fixed size whatever the number of
+/// fonts; collisions overwrite slots, so hostile input only makes it miss.
+#[derive(Debug, Default)]
+pub(crate) struct CodeMemo(Vec<Memo>);
+
+const MEMO_SLOTS: usize = 4096;
+
+impl CodeMemo {
+    fn slot(&mut self, font: u32, code: u32) -> Option<&mut Memo> {
+        if self.0.is_empty() {
+            self.0 = vec![Memo::default(); MEMO_SLOTS];
+        }
+        // Fibonacci hashing of code and font into 12 bits.
+        let h = (code ^ font.wrapping_mul(0x85eb_ca6b)).wrapping_mul(0x9e37_79b9) >> 20;
+        self.0.get_mut(h as usize)
+    }
 }
 
 #[derive(Debug)]
@@ -488,6 +524,7 @@ impl Font {
             gbk,
             vertical: false,
             vadvance: 1.0,
+            memo_id: 0,
         })
     }
 
@@ -648,6 +685,7 @@ impl Font {
             gbk: false,
             vertical,
             vadvance,
+            memo_id: 0,
         })
     }
 
@@ -712,7 +750,15 @@ impl Font {
 
     /// Splits `s` into codes with their widths, and appends each code's text to `text` (the
     /// codes give their ranges in it): one buffer for all codes rather than a string each.
-    pub(crate) fn decode(&self, s: &[u8], codes: &mut Vec<Code>, text: &mut String) {
+    ///
+    /// `memo` remembers codes across calls when the font has a [`Font::memo_id`].
+    pub(crate) fn decode(
+        &self,
+        s: &[u8],
+        codes: &mut Vec<Code>,
+        text: &mut String,
+        memo: &mut CodeMemo,
+    ) {
         let mut i = 0;
         let gbk_string = self.gbk && gbk_plausible(s);
         while i < s.len() {
@@ -736,6 +782,29 @@ impl Font {
             let bytes = &rest[..len];
             let code = code_value(bytes);
             let t0 = text.len();
+            // Single bytes of simple fonts index a table: nothing to remember.
+            let remember = self.memo_id != 0 && !(matches!(self.split, Split::Single) && len == 1);
+            let hit = if remember {
+                memo.slot(self.memo_id, code).map(|m| *m).filter(|m| {
+                    m.font == self.memo_id && m.code == code && usize::from(m.code_len) == len
+                })
+            } else {
+                None
+            };
+            if let Some(m) = hit
+                && let Some(t) = m.text.get(..usize::from(m.len))
+                && let Ok(t) = std::str::from_utf8(t)
+            {
+                text.push_str(t);
+                codes.push(Code {
+                    width: m.width,
+                    word_space: len == 1 && code == 32,
+                    t0,
+                    t1: text.len(),
+                });
+                i += len;
+                continue;
+            }
             let width = if matches!(self.split, Split::Single) {
                 if len == 2 {
                     push_decoded(encoding_rs::GBK, bytes, text);
@@ -759,6 +828,23 @@ impl Font {
                     self.cid_width(bytes, code, t)
                 }
             };
+            let appended = text.get(t0..).unwrap_or_default().as_bytes();
+            if remember
+                && len <= 4
+                && appended.len() <= 8
+                && let Some(slot) = memo.slot(self.memo_id, code)
+            {
+                let mut m = Memo {
+                    font: self.memo_id,
+                    code,
+                    code_len: len as u8,
+                    width,
+                    len: appended.len() as u8,
+                    text: [0; 8],
+                };
+                m.text[..appended.len()].copy_from_slice(appended);
+                *slot = m;
+            }
             codes.push(Code {
                 width,
                 word_space: len == 1 && code == 32,
@@ -831,7 +917,7 @@ mod tests {
     fn decode_all(font: &Font, s: &[u8]) -> String {
         let mut codes = Vec::new();
         let mut text = String::new();
-        font.decode(s, &mut codes, &mut text);
+        font.decode(s, &mut codes, &mut text, &mut CodeMemo::default());
         codes.iter().filter_map(|c| text.get(c.t0..c.t1)).collect()
     }
 
@@ -888,6 +974,41 @@ mod tests {
                 .as_deref(),
             Some("www.a.cn中2021")
         );
+    }
+
+    #[test]
+    fn remembered_codes_decode_as_the_first_time() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+            "Encoding" => "GBK-EUC-H",
+            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+                "Subtype" => "CIDFontType0",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 2 },
+                "W" => vec![1.into(), vec![500.into()].into()],
+            })],
+        };
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let Ok(mut f) = Font::load(&doc, &d, &budget) else {
+            panic!("font does not load");
+        };
+        f.memo_id = 1;
+        let mut memo = CodeMemo::default();
+        let mut decode = |s: &[u8]| {
+            let (mut codes, mut text) = (Vec::new(), String::new());
+            f.decode(s, &mut codes, &mut text, &mut memo);
+            let parts: Vec<(f32, String)> = codes
+                .iter()
+                .map(|c| (c.width, text[c.t0..c.t1].to_string()))
+                .collect();
+            parts
+        };
+        let s = b" a\xd6\xd0 a\xd6\xd0";
+        let first = decode(s);
+        assert_eq!(decode(s), first);
+        assert_eq!(first.len(), 6);
+        assert_eq!(first[2].1, "中");
+        assert_eq!(first[3..], first[..3]);
     }
 
     #[test]

@@ -343,15 +343,25 @@ fn split_row(page: &PageContent, row: &[Item], kept: &mut Vec<Item>, segs: &mut 
     for &it in row {
         let g = &glyphs[it.g];
         let size = g.size.max(0.1);
-        // Fake bold: the same glyph drawn again a hair's breadth away.
-        let dup = kept[cur..].iter().rev().take(4).any(|p| {
+        // Fake bold: the same glyph drawn again a hair's breadth away, among the last four kept.
+        let mut dup = false;
+        for p in kept[cur..].iter().rev().take(4) {
             let pg = &glyphs[p.g];
-            pg.t1 - pg.t0 == g.t1 - g.t0
+            if pg.t1 - pg.t0 == g.t1 - g.t0
                 && (p.along - it.along).abs() < 0.2 * size
                 && (p.key - it.key).abs() < 0.2 * size
                 && pg.t0 != g.t0
                 && same_text(page, p.g, it.g)
-        });
+            {
+                dup = true;
+                break;
+            }
+            // The row is sorted along the line: once a kept item is 0.2 em behind, so are all
+            // before it (false for NaN, which then looks further, as before).
+            if it.along - p.along >= 0.2 * size {
+                break;
+            }
+        }
         if dup {
             continue;
         }
@@ -516,7 +526,7 @@ fn make_line(
         let Some(first) = t.chars().next() else {
             continue;
         };
-        let is_space = t.chars().all(|c| c == ' ');
+        let is_space = t.bytes().all(|b| b == b' ');
         if is_space {
             // Decided when the next visible glyph shows whether the space opens a real gap: some
             // writers append a space byte to every glyph and then overprint it with the next one.
