@@ -6,12 +6,12 @@
 //! is left of both budgets (`min(per-stream cap, per-file cap − bytes already decoded)`), so the
 //! limit is enforced while inflating, before the memory is allocated, and output buffers grow in
 //! steps rather than being reserved up front. Streams drawn more than once (a form on every page,
-//! one content stream shared by several pages) are decoded once and shared through a bounded
-//! cache. Image codecs (DCT, JPX, JBIG2, CCITT) are never run: those streams come back as `None`,
+//! one content stream shared by several pages) are decoded a second time when drawn again, then
+//! shared through a bounded cache; streams drawn once (most of them) are not kept. Image codecs (DCT, JPX, JBIG2, CCITT) are never run: those streams come back as `None`,
 //! since text extraction has no use for pixels.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -31,6 +31,8 @@ pub(crate) struct Budget {
     pub(crate) broken_flate: Cell<u32>,
     /// Decoded streams by object number, shared by every page and form that draws them.
     cache: RefCell<HashMap<ObjectId, Option<Rc<Vec<u8>>>>>,
+    /// Streams decoded once and not cached: a stream enters the cache when it is drawn again.
+    seen_once: RefCell<HashSet<ObjectId>>,
     cached_bytes: Cell<u64>,
     /// Checked every few MiB of output by the decoders that can produce much.
     pub(crate) deadline: Option<Instant>,
@@ -60,6 +62,7 @@ impl Budget {
             used: Cell::new(0),
             broken_flate: Cell::new(0),
             cache: RefCell::new(HashMap::new()),
+            seen_once: RefCell::new(HashSet::new()),
             cached_bytes: Cell::new(0),
             deadline: None,
         }
@@ -105,8 +108,10 @@ fn name_of(obj: &Object) -> Option<&[u8]> {
     }
 }
 
-/// Decodes the stream `id` (or an inline stream when `id` is `None`) once per file: later calls
-/// for the same object share the first result and cost no budget. Results stop being cached once
+/// Decodes the stream `id` (or an inline stream when `id` is `None`), at most twice per file: the
+/// second call for the same object caches its result, and later calls share it and cost no
+/// budget. Most streams (a page's own content) are drawn once; keeping them all would make memory
+/// grow with the page count, so only a stream seen before is kept. Results stop being cached once
 /// the cache holds [`CACHE_BYTES`]; they are then decoded (and charged) again.
 pub(crate) fn decode_shared(
     doc: &lopdf::Document,
@@ -120,6 +125,12 @@ pub(crate) fn decode_shared(
         return Ok(hit.clone());
     }
     let out = decode(doc, stream, budget)?.map(Rc::new);
+    if let Some(id) = id
+        && !budget.seen_once.borrow_mut().remove(&id)
+    {
+        budget.seen_once.borrow_mut().insert(id);
+        return Ok(out);
+    }
     if let Some(id) = id {
         let n = out.as_ref().map_or(0, |d| d.len() as u64);
         let cached = budget.cached_bytes.get().saturating_add(n);
@@ -679,7 +690,7 @@ mod tests {
     }
 
     #[test]
-    fn shared_streams_are_decoded_and_charged_once() {
+    fn shared_streams_are_decoded_and_charged_twice_at_most() {
         let mut doc = lopdf::Document::with_version("1.5");
         let id = doc.add_object(flate_stream(1 << 20));
         let Ok(Object::Stream(s)) = doc.get_object(id) else {
@@ -690,7 +701,7 @@ mod tests {
             let d = decode_shared(&doc, Some(id), s, &budget);
             assert_eq!(d.ok().flatten().map(|d| d.len()), Some(1 << 20));
         }
-        assert_eq!(budget.used(), 1 << 20);
+        assert_eq!(budget.used(), 2 << 20);
     }
 
     #[test]
