@@ -26,7 +26,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::model::Document;
+use crate::model::{Document, Warning};
 
 /// One input of a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +169,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 pub enum Output {
     /// The validated document.
     Document(Box<Document>),
+    /// The validated document, already written by the [`Finish`] step and freed there: what is
+    /// left of it for the report.
+    Written {
+        /// Physical pages of the input, when it is a PDF.
+        pages: Option<u32>,
+        /// The document's warnings.
+        warnings: Vec<Warning>,
+    },
     /// Not processed: the outputs already hold this content (`--skip-unchanged`).
     Skipped {
         /// Hex SHA-256 of the input's bytes.
@@ -192,6 +200,7 @@ impl Outcome {
     pub fn pages(&self) -> Option<u32> {
         match &self.result {
             Ok(Output::Document(d)) => d.source.pages,
+            Ok(Output::Written { pages, .. }) => *pages,
             _ => None,
         }
     }

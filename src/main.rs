@@ -241,13 +241,22 @@ fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut report_error: Option<String> = None;
     let skip = |job: &Job, sha: &str| skip_index.as_ref().is_some_and(|s| s.is_done(job, sha));
     // The -o files are written by the workers (they need no order); a failed write turns the
-    // outcome into an output error before the ordered outputs see it.
+    // outcome into an output error before the ordered outputs see it. When no ordered output
+    // wants the document, it is freed there too, by the thread that built it: freed on the
+    // caller's thread, it contends with the worker for its allocator (a tenth of the CPU at -j 2).
     let files = sinks.files().cloned();
+    let ordered = sinks.takes_documents();
     let write_file = |job: &Job, outcome: &mut batch::Outcome| {
-        if let (Some(files), Ok(Output::Document(doc))) = (&files, &outcome.result) {
-            if let Err(message) = files.write(job, doc) {
-                outcome.result = Err(bulletin::Error::Output(message));
-            }
+        let Ok(Output::Document(doc)) = &mut outcome.result else {
+            return;
+        };
+        if let Some(Err(message)) = files.as_ref().map(|f| f.write(job, doc)) {
+            outcome.result = Err(bulletin::Error::Output(message));
+        } else if !ordered {
+            outcome.result = Ok(Output::Written {
+                pages: doc.source.pages,
+                warnings: std::mem::take(&mut doc.warnings),
+            });
         }
     };
     batch::run(
@@ -389,6 +398,10 @@ fn deliver(sinks: &mut Sinks, job: &Job, outcome: batch::Outcome) -> Row {
                 row.warnings = doc.warnings;
             }
             written
+        }
+        Ok(Output::Written { warnings, .. }) => {
+            row.warnings = warnings;
+            Ok(())
         }
         Ok(Output::Skipped { .. }) => {
             row.status = Status::Skipped;

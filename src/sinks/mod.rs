@@ -228,6 +228,11 @@ impl Sinks {
         self.files.as_ref()
     }
 
+    /// Whether any output takes documents in input order ([`Sinks::write_ordered`]).
+    pub fn takes_documents(&self) -> bool {
+        self.db.is_some() || self.jsonl.is_some() || self.entries.is_some()
+    }
+
     /// Writes `doc` to the outputs that take documents in input order (database, JSON Lines,
     /// entries): everything but the `-o` files, which [`FileOutput::write`] has written. The
     /// first output that fails ends the attempt; its reason is returned.
