@@ -3,7 +3,7 @@
 # lopdf floor, on a corpus built from the fixtures; prints a table and writes bench/results.md.
 #
 # Environment (all optional):
-#   BENCH_RUNS=5         timed rounds (median reported; one warm-up round before)
+#   BENCH_RUNS=7         timed rounds (median reported; one warm-up round before)
 #   BENCH_COPIES=25      copies of each source PDF in the corpus
 #   BENCH_PRODUCERS="lo rl gbk chrome gs"   fixtures used: the first <name>.<producer>.pdf of
 #                        each under fixtures/ (all good fixture PDFs when none of these exist)
@@ -15,7 +15,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
-runs=${BENCH_RUNS:-5}
+runs=${BENCH_RUNS:-7}
 copies=${BENCH_COPIES:-25}
 producers=${BENCH_PRODUCERS:-lo rl gbk chrome gs}
 long_pages=${BENCH_LONG_PAGES:-500}
@@ -214,6 +214,8 @@ for set in small long; do
             add "bulletin-j2-mem-$set" "$mem/j2-$set" "$bin" ingest -q -j 2 -o "$mem/j2-$set" "$dir"
         fi
     fi
+    # The floor right after bulletin: the pairs of the per-round ratios run moments apart.
+    add "floor-$set" "$work/out/floor-$set" "$examples/floor" "$dir"
     if have pdftotext; then
         add "pdftotext-$set" "$work/out/pdftotext-$set" bash bench/each.sh pdftotext "$dir" "$work/out/pdftotext-$set"
     fi
@@ -223,7 +225,6 @@ for set in small long; do
     if have_pymupdf; then
         add "pymupdf-$set" "$work/out/pymupdf-$set" python3 bench/pymupdf_text.py "$dir" "$work/out/pymupdf-$set"
     fi
-    add "floor-$set" "$work/out/floor-$set" "$examples/floor" "$dir"
 done
 
 for ((round = 0; round <= runs; round++)); do
@@ -294,6 +295,15 @@ row() { # LABEL KEY-PREFIX: one table row, corpus and long
         "$(num "${T[$l]:-}" %.3f)" "$(num "${MIN[$l]:-}" %.3f)" "$(num "${CPU[$l]:-}" %.3f)" \
         "$(per_page "${T[$l]:-}" "$long_pages_real")" "$(mb "${RSS[$l]:-}")"
 }
+# paired KEY-A KEY-B [SCALE]: the median over rounds of A's wall time / B's in the same round,
+# times SCALE. Both ran in the same round, moments apart, so a slow spell on the machine weighs on
+# both: steadier than the ratio of the two medians.
+paired() {
+    local a=$work/samples-$1.txt b=$work/samples-$2.txt
+    [ -s "$a" ] && [ -s "$b" ] || return 0
+    paste -d' ' <(cut -d' ' -f1 "$a") <(cut -d' ' -f1 "$b") |
+        awk -v k="${3:-1}" '$2 > 0 { printf "%.6f\n", k * $1 / $2 }' | median
+}
 # quotient KEY-A KEY-B ARRAY: A / B from T, MIN or CPU ("" when either is missing)
 quotient() {
     local -n values=$3
@@ -311,12 +321,13 @@ pipeline() { # STAGES-LINE: total minus write
 }
 pipe_small=$(pipeline "$stages_mem_small")
 pipe_long=$(pipeline "$stages_mem_long")
-# target_row LABEL OP LIMIT MEDIAN BEST CPU: one row of the targets table, judged on MEDIAN
+# target_row LABEL OP LIMIT PAIRED MEDIANS BEST CPU: one row of the targets table, judged on
+# PAIRED (the median of the per-round ratios)
 target_row() {
     local shown=$2
     case $2 in "<=") shown="≤" ;; ">=") shown="≥" ;; esac
-    printf '| %s | %s %s | %s | %s | %s | %s |\n' "$1" "$shown" "$3" "$(num "$4" %.2f)" \
-        "$(verdict "$4" "$2" "$3")" "$(num "$5" %.2f)" "$(num "$6" %.2f)"
+    printf '| %s | %s %s | %s | %s | %s | %s | %s |\n' "$1" "$shown" "$3" "$(num "$4" %.2f)" \
+        "$(verdict "$4" "$2" "$3")" "$(num "$5" %.2f)" "$(num "$6" %.2f)" "$(num "$7" %.2f)"
 }
 rss_j2=$(awk -v k="${RSS[bulletin-j2-small]:-}" 'BEGIN { if (k != "") printf "%.1f", k * 1024 / 1e6 }')
 stage_row() { # STAGE
@@ -337,8 +348,10 @@ stage_row() { # STAGE
     echo "Written by \`make bench\` (bench/run.sh). Each command ran once per round, all of them in turn,"
     echo "for one warm-up round and $runs timed rounds. Wall: the median run (ms/page from it); best: the"
     echo "fastest run; CPU: median user + system time (\`/usr/bin/time\`); peak RSS: the largest over the"
-    echo "runs (for the one-process-per-file tools: of the largest process). Verdicts use the medians; on"
-    echo "a busy machine (see the load average) the best run and the CPU time are the steadier figures."
+    echo "runs (for the one-process-per-file tools: of the largest process). A target's verdict uses the"
+    echo "median of its per-round ratios: the two commands of a ratio ran moments apart in every round, so"
+    echo "a slow spell on the machine (other virtual machines on the host) weighs on both; the ratios of"
+    echo "the medians, of the best runs and of the CPU times are shown beside it."
     echo
     echo "- machine: $(nproc) × ${cpu:-unknown CPU}, $(uname -sr), load average ${load_at_start} at start, ${load_at_end} at the end"
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $commit"
@@ -365,33 +378,35 @@ stage_row() { # STAGE
         echo "PyMuPDF's loop alone (without Python start-up and import): ${NOTE[pymupdf-small]} s on the corpus, ${NOTE[pymupdf-long]:-–} s on the long file."
     fi
     echo
-    echo "| target (issue 6) | limit | median | | best runs | CPU time |"
-    echo "|---|---:|---:|---|---:|---:|"
+    echo "| target (issue 6) | limit | per-round ratio (median) | | ratio of medians | of best runs | of CPU times |"
+    echo "|---|---:|---:|---|---:|---:|---:|"
     for tool in pdftotext:0.25 mutool:0.5 pymupdf:0.6 floor:3; do
         name=${tool%%:*}
         label=$name
         [ "$name" = pymupdf ] && label=PyMuPDF
-        target_row "bulletin -j 1 / $label" "<=" "${tool#*:}" \
+        target_row "bulletin -j 1 / $label" "<=" "${tool#*:}" "$(paired bulletin-j1-small "$name-small")" \
             "$(quotient bulletin-j1-small "$name-small" T)" "$(quotient bulletin-j1-small "$name-small" MIN)" \
             "$(quotient bulletin-j1-small "$name-small" CPU)"
     done
-    target_row "speed-up of -j 2 over -j 1" ">=" 1.8 \
+    target_row "speed-up of -j 2 over -j 1" ">=" 1.8 "$(paired bulletin-j1-small bulletin-j2-small)" \
         "$(quotient bulletin-j1-small bulletin-j2-small T)" "$(quotient bulletin-j1-small bulletin-j2-small MIN)" ""
     target_row "time per page, ${long_pages_real}-page file / corpus ($pp_long / $pp_small ms)" "<=" 1.2 \
+        "$(paired bulletin-j1-long bulletin-j1-small "$(awk -v s="$small_pages" -v l="$long_pages_real" 'BEGIN { if (l + 0 > 0) print s / l }')")" \
         "$(per_page_ratio "${T[bulletin-j1-long]:-}" "${T[bulletin-j1-small]:-}")" \
         "$(per_page_ratio "${MIN[bulletin-j1-long]:-}" "${MIN[bulletin-j1-small]:-}")" \
         "$(per_page_ratio "${CPU[bulletin-j1-long]:-}" "${CPU[bulletin-j1-small]:-}")"
     target_row "the same, library stages only (no write; stage_times, output on tmpfs: $(per_page "$pipe_long" "$long_pages_real") / $(per_page "$pipe_small" "$small_pages") ms)" \
-        "<=" 1.2 "$(per_page_ratio "$pipe_long" "$pipe_small")" "" ""
+        "<=" 1.2 "$(per_page_ratio "$pipe_long" "$pipe_small")" "" "" ""
     if [ -n "$mem" ]; then
-        target_row "bulletin -j 1 / floor, output on tmpfs" "<=" 3 \
+        target_row "bulletin -j 1 / floor, output on tmpfs" "<=" 3 "$(paired bulletin-j1-mem-small floor-small)" \
             "$(quotient bulletin-j1-mem-small floor-small T)" "$(quotient bulletin-j1-mem-small floor-small MIN)" \
             "$(quotient bulletin-j1-mem-small floor-small CPU)"
         target_row "speed-up of -j 2 over -j 1, output on tmpfs" ">=" 1.8 \
+            "$(paired bulletin-j1-mem-small bulletin-j2-mem-small)" \
             "$(quotient bulletin-j1-mem-small bulletin-j2-mem-small T)" \
             "$(quotient bulletin-j1-mem-small bulletin-j2-mem-small MIN)" ""
     fi
-    echo "| peak RSS of -j 2 over the corpus, MB | < 100 | $(num "$rss_j2" %.1f) | $(verdict "$rss_j2" "<" 100) | | |"
+    echo "| peak RSS of -j 2 over the corpus, MB | < 100 | $(num "$rss_j2" %.1f) | $(verdict "$rss_j2" "<" 100) | | | |"
     echo
     echo "Where bulletin's time goes (examples/stage_times.rs: \`bulletin::process_path_timed\` plus the"
     echo "JSON write, single-threaded, median of $stage_runs runs per stage):"
