@@ -285,7 +285,8 @@ mutool_v=$(have mutool && version mutool -v | sed 's/.*version //' || echo "")
 pymupdf_v=$(have_pymupdf && python3 -c 'import sys; [sys.modules.__setitem__(m, None) for m in ("pymupdf.layout", "pymupdf4llm")]; import pymupdf; print(pymupdf.__version__, "/ MuPDF", pymupdf.mupdf_version)' 2>/dev/null || echo "")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
+# The report itself does not count: it is rewritten by every run.
+[ -z "$(git status --porcelain --untracked-files=no -- . ':!bench/results.md' 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
 
 row() { # LABEL KEY-PREFIX: one table row, corpus and long
     local s=$2-small l=$2-long
