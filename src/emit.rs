@@ -28,7 +28,10 @@ pub fn to_json(document: &Document, pretty: bool) -> String {
 /// the benchmark, and a re-run with `--skip-unchanged` redoes whatever a crash lost.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
+    // A failing mkdir costs the file system more than a lookup, and the folder is usually there.
+    if !dir.is_dir() {
+        fs::create_dir_all(dir)?;
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -55,8 +58,10 @@ fn temp_name(name: &str) -> String {
     while !name.is_char_boundary(cut) {
         cut -= 1;
     }
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
-    format!(".{}~{n}.tmp-{}", &name[..cut], std::process::id())
+    let pid = PID.get_or_init(std::process::id);
+    format!(".{}~{n}.tmp-{pid}", &name[..cut])
 }
 
 /// Where the document for `relative` (the input's path relative to its root, or its file name)
