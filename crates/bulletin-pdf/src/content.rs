@@ -750,6 +750,14 @@ impl<'a> Interp<'a> {
         let mut adv = 0.0f32;
         let codes = std::mem::take(&mut self.codes);
         let code_text = std::mem::take(&mut self.code_text);
+        // Nearly always the whole string's text is kept as it is: then it is copied at once and
+        // each glyph gets its range of it (the text of a glyph dropped below stays unused there).
+        let base = self.out.text.len();
+        let plain = code_text.chars().all(is_plain);
+        if plain {
+            self.out.text.push_str(&code_text);
+        }
+        let mut kept_end = base;
         for code in &codes {
             let w = code.width * gs.size;
             let spacing = gs.tc + if code.word_space { gs.tw } else { 0.0 };
@@ -769,21 +777,17 @@ impl<'a> Interp<'a> {
                 w * gs.th * scale
             };
             adv += step;
-            let t0 = self.out.text.len();
-            let text = code_text.get(code.t0..code.t1).unwrap_or("");
-            if text.chars().all(is_plain) {
-                self.out.text.push_str(text);
-            } else {
-                for ch in text.chars() {
-                    if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
-                        continue;
-                    }
-                    // Non-breaking and odd-width spaces are word gaps like any other.
-                    let ch = if ch.is_whitespace() { ' ' } else { ch };
-                    self.out.text.push(ch);
+            let text = code_text.get(code.t0..code.t1);
+            let (t0, t1) = if plain {
+                match text {
+                    Some(_) => (base + code.t0, base + code.t1),
+                    None => (base, base),
                 }
-            }
-            let t1 = self.out.text.len();
+            } else {
+                let t0 = self.out.text.len();
+                push_kept(text.unwrap_or(""), &mut self.out.text);
+                (t0, self.out.text.len())
+            };
             if t1 == t0 {
                 self.out.unmapped += 1;
                 continue;
@@ -791,9 +795,12 @@ impl<'a> Interp<'a> {
             if !(ox.is_finite() && oy.is_finite() && size.is_finite())
                 || self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE
             {
-                self.out.text.truncate(t0);
+                if !plain {
+                    self.out.text.truncate(t0);
+                }
                 continue;
             }
+            kept_end = t1;
             self.out.glyphs.push(Glyph {
                 t0: t0 as u32,
                 t1: t1 as u32,
@@ -806,6 +813,11 @@ impl<'a> Interp<'a> {
                 vertical,
             });
         }
+        if plain {
+            // Glyphs are dropped at the end of a string (past the page's cap, or once the
+            // advance overflows): their text goes too.
+            self.out.text.truncate(kept_end);
+        }
         self.codes = codes;
         self.code_text = code_text;
         *tm = if vertical {
@@ -813,6 +825,23 @@ impl<'a> Interp<'a> {
         } else {
             Matrix::translate(adv, 0.0).then(tm)
         };
+    }
+}
+
+/// Appends the text of one glyph to `out`, without the characters that show nothing (controls,
+/// replacement and byte-order marks, soft hyphens) and with every kind of space made plain.
+fn push_kept(text: &str, out: &mut String) {
+    if text.chars().all(is_plain) {
+        out.push_str(text);
+        return;
+    }
+    for ch in text.chars() {
+        if ch.is_control() || ch == '\u{fffd}' || ch == '\u{feff}' || ch == '\u{ad}' {
+            continue;
+        }
+        // Non-breaking and odd-width spaces are word gaps like any other.
+        let ch = if ch.is_whitespace() { ' ' } else { ch };
+        out.push(ch);
     }
 }
 

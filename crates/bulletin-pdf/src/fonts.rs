@@ -106,10 +106,15 @@ struct Memo {
     /// The code's length in bytes (codes are at most 4 bytes, so length and value name them).
     code_len: u8,
     width: f32,
+    /// How many of `text` are the code's text.
     len: u8,
-    /// The text, when it is short enough to be kept here.
-    text: [u8; 8],
+    /// The text, when it is short enough to be kept here: kept as characters, which go into the
+    /// output without the UTF-8 check and copy that bytes would need.
+    text: [char; MEMO_CHARS],
 }
+
+/// Most characters of a code's text that [`CodeMemo`] keeps (nearly always there is one).
+const MEMO_CHARS: usize = 2;
 
 /// A direct-mapped cache of the text and width of multi-byte codes, shared by the fonts of a
 /// document: CJK text draws the same few thousand characters over and over, and looking one up
@@ -793,9 +798,10 @@ impl Font {
             };
             if let Some(m) = hit
                 && let Some(t) = m.text.get(..usize::from(m.len))
-                && let Ok(t) = std::str::from_utf8(t)
             {
-                text.push_str(t);
+                for &c in t {
+                    text.push(c);
+                }
                 codes.push(Code {
                     width: m.width,
                     word_space: len == 1 && code == 32,
@@ -828,10 +834,10 @@ impl Font {
                     self.cid_width(bytes, code, t)
                 }
             };
-            let appended = text.get(t0..).unwrap_or_default().as_bytes();
             if remember
                 && len <= 4
-                && appended.len() <= 8
+                && let Some(appended) = text.get(t0..)
+                && appended.chars().nth(MEMO_CHARS).is_none()
                 && let Some(slot) = memo.slot(self.memo_id, code)
             {
                 let mut m = Memo {
@@ -839,10 +845,13 @@ impl Font {
                     code,
                     code_len: len as u8,
                     width,
-                    len: appended.len() as u8,
-                    text: [0; 8],
+                    len: 0,
+                    text: ['\0'; MEMO_CHARS],
                 };
-                m.text[..appended.len()].copy_from_slice(appended);
+                for (k, c) in m.text.iter_mut().zip(appended.chars()) {
+                    *k = c;
+                    m.len += 1;
+                }
                 *slot = m;
             }
             codes.push(Code {

@@ -85,6 +85,8 @@ pub(crate) struct Layout {
     /// Segment indices in reading order; each line is a range of it.
     order: Vec<usize>,
     line_ranges: Vec<(usize, usize)>,
+    /// The items of the line being made, gathered from its segments.
+    line: Vec<Item>,
     left: Vec<usize>,
     right: Vec<usize>,
     starts: Vec<f32>,
@@ -165,10 +167,12 @@ impl Layout {
             }
             for &(a, b) in &self.line_ranges {
                 let (segs, kept) = (&self.segs, &self.kept);
-                let items = self.order[a..b]
-                    .iter()
-                    .flat_map(|&s| kept[segs[s].start..segs[s].end].iter().copied());
-                if let Some(line) = make_line(page, items, (dx, dy), &mut self.sizes) {
+                self.line.clear();
+                for &s in &self.order[a..b] {
+                    self.line
+                        .extend_from_slice(&kept[segs[s].start..segs[s].end]);
+                }
+                if let Some(line) = make_line(page, &self.line, (dx, dy), &mut self.sizes) {
                     out.push(line);
                 }
             }
@@ -338,14 +342,13 @@ fn text_of<'p>(page: &'p PageContent, g: &Glyph) -> &'p str {
 /// the surviving items go to `kept`, the segments (ranges of `kept`) to `segs`.
 fn split_row(page: &PageContent, row: &[Item], kept: &mut Vec<Item>, segs: &mut Vec<Segment>) {
     let glyphs = &page.glyphs;
-    let mut cur = kept.len();
-    let mut end = f32::NEG_INFINITY;
+    let mut seg = OpenSegment::new(kept.len());
     for &it in row {
         let g = &glyphs[it.g];
         let size = g.size.max(0.1);
         // Fake bold: the same glyph drawn again a hair's breadth away, among the last four kept.
         let mut dup = false;
-        for p in kept[cur..].iter().rev().take(4) {
+        for p in kept[seg.start..].iter().rev().take(4) {
             let pg = &glyphs[p.g];
             if pg.t1 - pg.t0 == g.t1 - g.t0
                 && (p.along - it.along).abs() < 0.2 * size
@@ -365,16 +368,15 @@ fn split_row(page: &PageContent, row: &[Item], kept: &mut Vec<Item>, segs: &mut 
         if dup {
             continue;
         }
-        if kept.len() > cur && it.along - end > 1.5 * size {
-            segs.push(segment(glyphs, kept, cur));
-            cur = kept.len();
-            end = f32::NEG_INFINITY;
+        if kept.len() > seg.start && it.along - seg.x1 > 1.5 * size {
+            segs.push(seg.close(kept.len()));
+            seg = OpenSegment::new(kept.len());
         }
-        end = end.max(it.along + g.width);
+        seg.add(&it, g, kept.len() == seg.start);
         kept.push(it);
     }
-    if kept.len() > cur {
-        segs.push(segment(glyphs, kept, cur));
+    if kept.len() > seg.start {
+        segs.push(seg.close(kept.len()));
     }
 }
 
@@ -383,23 +385,49 @@ fn same_text(page: &PageContent, a: usize, b: usize) -> bool {
     text_of(page, ga) == text_of(page, gb)
 }
 
-/// The segment of the items `kept[start..]`.
-fn segment(glyphs: &[Glyph], kept: &[Item], start: usize) -> Segment {
-    let items = &kept[start..];
-    let key = items.first().map_or(0.0, |i| i.key);
-    let x0 = items.iter().map(|i| i.along).fold(f32::INFINITY, f32::min);
-    let x1 = items
-        .iter()
-        .map(|i| i.along + glyphs[i.g].width)
-        .fold(f32::NEG_INFINITY, f32::max);
-    let size = items.iter().map(|i| glyphs[i.g].size).fold(0.0, f32::max);
-    Segment {
-        start,
-        end: kept.len(),
-        key,
-        x0,
-        x1,
-        size,
+/// A segment being built by [`split_row`]: its extent and size are folded in as its items are
+/// kept (in the order a fold over the finished segment would take them), which saves going over
+/// its items again.
+struct OpenSegment {
+    start: usize,
+    key: f32,
+    x0: f32,
+    /// The furthest item end so far (where a gap to the next item is measured from).
+    x1: f32,
+    size: f32,
+}
+
+impl OpenSegment {
+    fn new(start: usize) -> Self {
+        OpenSegment {
+            start,
+            key: 0.0,
+            x0: f32::INFINITY,
+            x1: f32::NEG_INFINITY,
+            size: 0.0,
+        }
+    }
+
+    /// Adds the item `it` (of glyph `g`), the `first` of the segment or not.
+    fn add(&mut self, it: &Item, g: &Glyph, first: bool) {
+        if first {
+            self.key = it.key;
+        }
+        self.x0 = self.x0.min(it.along);
+        self.x1 = self.x1.max(it.along + g.width);
+        self.size = self.size.max(g.size);
+    }
+
+    /// The segment of `kept[start..end]`.
+    fn close(self, end: usize) -> Segment {
+        Segment {
+            start: self.start,
+            end,
+            key: self.key,
+            x0: self.x0,
+            x1: self.x1,
+            size: self.size,
+        }
     }
 }
 
@@ -499,32 +527,34 @@ fn find_gutter(segs: &[Segment], page_width: f32) -> Option<f32> {
 /// Joins the items of one line into a [`TextLine`].
 fn make_line(
     page: &PageContent,
-    items: impl Iterator<Item = Item> + Clone,
+    items: &[Item],
     (dx, dy): (f32, f32),
     sizes: &mut Vec<(f32, usize)>,
 ) -> Option<TextLine> {
     let glyphs = &page.glyphs;
     // Room for every glyph's text and a space after each: the line's one allocation.
     let room = items
-        .clone()
+        .iter()
         .filter_map(|it| glyphs.get(it.g))
         .map(|g| (g.t1.saturating_sub(g.t0) as usize).saturating_add(1))
         .fold(0usize, usize::saturating_add);
     let mut text = String::with_capacity(room);
     let mut prev: Option<(Item, char)> = None;
     let mut pending_space = false;
-    let (mut x0, mut y0, mut x1, mut y1) = (
-        f32::INFINITY,
-        f32::INFINITY,
-        f32::NEG_INFINITY,
-        f32::NEG_INFINITY,
-    );
+    let mut bbox = LineBox::new((dx, dy));
     sizes.clear();
-    for it in items {
+    for &it in items {
         let g = &glyphs[it.g];
         let t = text_of(page, g);
-        let Some(first) = t.chars().next() else {
+        let mut chars = t.chars();
+        let Some(first) = chars.next() else {
             continue;
+        };
+        // Nearly every glyph is one character: then it is also the last, and the only one.
+        let (last, n) = if chars.as_str().is_empty() {
+            (first, 1)
+        } else {
+            (chars.next_back().unwrap_or(first), 2 + chars.count())
         };
         let is_space = t.bytes().all(|b| b == b' ');
         if is_space {
@@ -545,12 +575,9 @@ fn make_line(
             }
             pending_space = false;
             text.push_str(t);
-            if let Some(c) = t.chars().last() {
-                prev = Some((it, c));
-            }
+            prev = Some((it, last));
         }
         let s = g.size;
-        let n = t.chars().count();
         match sizes.iter_mut().find(|(v, _)| (v - s).abs() < 0.25) {
             Some((_, c)) => *c += n,
             None => sizes.push((s, n)),
@@ -561,15 +588,7 @@ fn make_line(
         } else {
             (it.key - 0.85 * s, it.key + 0.2 * s)
         };
-        let (a0, a1) = (it.along, it.along + g.width.max(0.0));
-        for (a, k) in [(a0, k0), (a0, k1), (a1, k0), (a1, k1)] {
-            let px = dx * a - dy * k;
-            let py = dy * a + dx * k;
-            x0 = x0.min(px);
-            x1 = x1.max(px);
-            y0 = y0.min(py);
-            y1 = y1.max(py);
-        }
+        bbox.add((it.along, it.along + g.width.max(0.0)), (k0, k1));
     }
     // Trimmed in place: most lines have nothing to trim.
     let kept = text.trim_end().len();
@@ -587,9 +606,62 @@ fn make_line(
         .map_or(0.0, |(s, _)| *s);
     Some(TextLine {
         text,
-        bbox: Rect { x0, y0, x1, y1 },
+        bbox: bbox.rect(),
         font_size: (font_size * 100.0).round() / 100.0,
     })
+}
+
+/// The page-space box of a line, grown glyph box by glyph box.
+struct LineBox {
+    /// The writing direction, and whether it is exactly horizontal.
+    dir: (f32, f32),
+    horizontal: bool,
+    rect: Rect,
+}
+
+impl LineBox {
+    fn new(dir: (f32, f32)) -> Self {
+        LineBox {
+            dir,
+            horizontal: dir == (1.0, 0.0),
+            rect: Rect {
+                x0: f32::INFINITY,
+                y0: f32::INFINITY,
+                x1: f32::NEG_INFINITY,
+                y1: f32::NEG_INFINITY,
+            },
+        }
+    }
+
+    /// Adds the box `along` × `key` (in the writing direction's space): its four corners, mapped
+    /// back to page space.
+    fn add(&mut self, (a0, a1): (f32, f32), (k0, k1): (f32, f32)) {
+        let r = &mut self.rect;
+        // Horizontal text maps (a, k) to (a, k) itself: exactly so, zeros' signs included, when
+        // every coordinate is finite and not zero; and then each corner's x is a0 or a1 and its
+        // y k0 or k1, whose extremes are those of the two, NaN never arising.
+        let plain = |v: f32| v.is_finite() && v != 0.0;
+        if self.horizontal && plain(a0) && plain(a1) && plain(k0) && plain(k1) {
+            r.x0 = r.x0.min(a0.min(a1));
+            r.x1 = r.x1.max(a0.max(a1));
+            r.y0 = r.y0.min(k0.min(k1));
+            r.y1 = r.y1.max(k0.max(k1));
+            return;
+        }
+        let (dx, dy) = self.dir;
+        for (a, k) in [(a0, k0), (a0, k1), (a1, k0), (a1, k1)] {
+            let px = dx * a - dy * k;
+            let py = dy * a + dx * k;
+            r.x0 = r.x0.min(px);
+            r.x1 = r.x1.max(px);
+            r.y0 = r.y0.min(py);
+            r.y1 = r.y1.max(py);
+        }
+    }
+
+    fn rect(&self) -> Rect {
+        self.rect
+    }
 }
 
 #[cfg(test)]
@@ -790,6 +862,40 @@ mod tests {
         let t = texts(&p, 600.0);
         assert_eq!(t.len(), 10);
         assert!(t.iter().all(|l| l == "标题 3"), "{t:?}");
+    }
+
+    #[test]
+    fn horizontal_box_shortcut_gives_the_same_bits() {
+        let vals = [
+            -0.0f32,
+            0.0,
+            1.5,
+            -2.25,
+            1e30,
+            -1e-30,
+            f32::INFINITY,
+            f32::NAN,
+            300.0,
+        ];
+        for &a0 in &vals {
+            for &w in &[0.0f32, 7.5, f32::INFINITY] {
+                for &k0 in &vals {
+                    for &h in &[0.0f32, 3.0] {
+                        let boxes = [(a0, a0 + w), (k0 - h, k0 + 0.2 * h)];
+                        let mut fast = LineBox::new((1.0, 0.0));
+                        let mut slow = LineBox::new((1.0, 0.0));
+                        slow.horizontal = false;
+                        for b in [boxes, [(5.0, 9.0), (-1.0, 2.0)], [(-0.0, 0.0), (0.0, -0.0)]] {
+                            fast.add(b[0], b[1]);
+                            slow.add(b[0], b[1]);
+                            let (f, s) = (fast.rect(), slow.rect());
+                            let bits = |r: Rect| [r.x0, r.y0, r.x1, r.y1].map(f32::to_bits);
+                            assert_eq!(bits(f), bits(s), "{b:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

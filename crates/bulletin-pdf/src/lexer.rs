@@ -42,16 +42,42 @@ pub(crate) struct Lexer<'a> {
 
 #[inline]
 pub(crate) fn is_white(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0c | 0)
+    CLASS[usize::from(b)] == WHITE
 }
 
 #[inline]
 pub(crate) fn is_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
+    CLASS[usize::from(b)] == DELIM
 }
+
+/// Whether `b` ends a name, number or operator (white space or a delimiter).
+#[inline]
+fn ends_token(b: u8) -> bool {
+    CLASS[usize::from(b)] != REGULAR
+}
+
+const REGULAR: u8 = 0;
+const WHITE: u8 = 1;
+const DELIM: u8 = 2;
+
+/// The class of every byte: one load instead of a chain of comparisons in the loops that run
+/// over every byte of a content stream.
+static CLASS: [u8; 256] = {
+    let mut t = [REGULAR; 256];
+    let white = b" \t\r\n\x0c\x00";
+    let mut i = 0;
+    while i < white.len() {
+        t[white[i] as usize] = WHITE;
+        i += 1;
+    }
+    let delims = b"()<>[]{}/%";
+    let mut i = 0;
+    while i < delims.len() {
+        t[delims[i] as usize] = DELIM;
+        i += 1;
+    }
+    t
+};
 
 #[inline]
 fn hex_val(b: u8) -> Option<u8> {
@@ -84,20 +110,32 @@ impl<'a> Lexer<'a> {
     }
 
     fn skip_white_and_comments(&mut self) {
-        while let Some(&b) = self.data.get(self.pos) {
+        let data = self.data;
+        let mut pos = self.pos;
+        while let Some(&b) = data.get(pos) {
             if is_white(b) {
-                self.pos += 1;
+                pos += 1;
             } else if b == b'%' {
-                while let Some(&c) = self.data.get(self.pos) {
+                while let Some(&c) = data.get(pos) {
                     if c == b'\n' || c == b'\r' {
                         break;
                     }
-                    self.pos += 1;
+                    pos += 1;
                 }
             } else {
                 break;
             }
         }
+        self.pos = pos;
+    }
+
+    /// The end of the name, number or operator running from `start`: the next white space or
+    /// delimiter, or the end of the input.
+    fn token_end(&self, start: usize) -> usize {
+        let rest = self.data.get(start..).unwrap_or_default();
+        rest.iter()
+            .position(|&c| ends_token(c))
+            .map_or(self.data.len(), |n| start + n)
     }
 
     /// Next token, or `None` at the end of the input.
@@ -106,14 +144,8 @@ impl<'a> Lexer<'a> {
         let b = *self.data.get(self.pos)?;
         match b {
             b'/' => {
-                self.pos += 1;
-                let start = self.pos;
-                while let Some(&c) = self.data.get(self.pos) {
-                    if is_white(c) || is_delim(c) {
-                        break;
-                    }
-                    self.pos += 1;
-                }
+                let start = self.pos + 1;
+                self.pos = self.token_end(start);
                 let raw = &self.data[start..self.pos];
                 if raw.contains(&b'#') {
                     Some(Tok::Name(Cow::Owned(unescape_name(raw))))
@@ -165,13 +197,7 @@ impl<'a> Lexer<'a> {
             }
             b'0'..=b'9' | b'+' | b'-' | b'.' => {
                 let start = self.pos;
-                self.pos += 1;
-                while let Some(&c) = self.data.get(self.pos) {
-                    if is_white(c) || is_delim(c) {
-                        break;
-                    }
-                    self.pos += 1;
-                }
+                self.pos = self.token_end(start + 1);
                 let raw = &self.data[start..self.pos];
                 match parse_number(raw) {
                     Some(n) => Some(Tok::Num(n)),
@@ -180,13 +206,7 @@ impl<'a> Lexer<'a> {
             }
             _ => {
                 let start = self.pos;
-                self.pos += 1;
-                while let Some(&c) = self.data.get(self.pos) {
-                    if is_white(c) || is_delim(c) {
-                        break;
-                    }
-                    self.pos += 1;
-                }
+                self.pos = self.token_end(start + 1);
                 Some(Tok::Op(&self.data[start..self.pos]))
             }
         }
