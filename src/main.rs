@@ -15,7 +15,7 @@ use bulletin::batch::{Filter, Job, Output};
 use bulletin::input::Encoding;
 use bulletin::progress::Progress;
 use bulletin::report::{ErrorInfo, ReportWriter, Row, Status, Summary};
-use bulletin::sinks::{Options as SinkOptions, Sinks};
+use bulletin::sinks::{FileOutput, Options as SinkOptions, Sinks};
 use bulletin::{Config, batch, report, sinks, validate};
 
 const AFTER_HELP: &str = "\
@@ -240,13 +240,20 @@ fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     };
     let mut report_error: Option<String> = None;
     let skip = |job: &Job, sha: &str| skip_index.as_ref().is_some_and(|s| s.is_done(job, sha));
-    // The -o files are written by the workers (they need no order); a failed write turns the
-    // outcome into an output error before the ordered outputs see it. When no ordered output
-    // wants the document, it is freed there too, by the thread that built it: freed on the
-    // caller's thread, it contends with the worker for its allocator (a tenth of the CPU at -j 2).
+    // With several workers, each writes its own inputs' -o files (they need no order), so the
+    // writing scales with the workers; a failed write turns the outcome into an output error
+    // before the ordered outputs see it. When no ordered output wants the document either, it is
+    // freed there too, by the thread that built it: freed on the collecting thread, it contends
+    // with the worker for its allocator (a tenth of the CPU at -j 2). With one worker the
+    // collecting thread is otherwise idle, so it writes the files itself, overlapping the
+    // worker's next input.
     let files = sinks.files().cloned();
+    let files_in_workers = threads.min(jobs.len()) > 1;
     let ordered = sinks.takes_documents();
     let write_file = |job: &Job, outcome: &mut batch::Outcome| {
+        if !files_in_workers {
+            return;
+        }
         let Ok(Output::Document(doc)) = &mut outcome.result else {
             return;
         };
@@ -259,6 +266,11 @@ fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             });
         }
     };
+    let files_here = if files_in_workers {
+        None
+    } else {
+        files.as_ref()
+    };
     batch::run(
         &jobs,
         &config,
@@ -269,7 +281,7 @@ fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             if let Some(d) = delay {
                 std::thread::sleep(d);
             }
-            let row = deliver(&mut sinks, job, outcome);
+            let row = deliver(&mut sinks, files_here, job, outcome);
             let path = job.path.display().to_string();
             if let Some(e) = &row.error {
                 progress.println(&diagnostic(json, &path, &e.code, &e.message, "error"));
@@ -379,7 +391,13 @@ fn sink_options(args: &IngestArgs, jobs: &[Job]) -> anyhow::Result<SinkOptions> 
 }
 
 /// Hands one outcome to the outputs and says what became of the input.
-fn deliver(sinks: &mut Sinks, job: &Job, outcome: batch::Outcome) -> Row {
+/// `files` is the `-o` output when this thread writes it (see `ingest`), else None.
+fn deliver(
+    sinks: &mut Sinks,
+    files: Option<&FileOutput>,
+    job: &Job,
+    outcome: batch::Outcome,
+) -> Row {
     let millis = outcome.millis();
     let pages = outcome.pages();
     let mut row = Row {
@@ -393,7 +411,9 @@ fn deliver(sinks: &mut Sinks, job: &Job, outcome: batch::Outcome) -> Row {
     };
     let written = match outcome.result {
         Ok(Output::Document(doc)) => {
-            let written = sinks.write_ordered(job, &doc);
+            let written = files
+                .map_or(Ok(()), |f| f.write(job, &doc))
+                .and_then(|()| sinks.write_ordered(job, &doc));
             if written.is_ok() {
                 row.warnings = doc.warnings;
             }

@@ -634,6 +634,13 @@ fn error_format_json_writes_one_parseable_object_a_line() {
 
 #[test]
 fn a_file_that_cannot_be_written_is_an_output_error_and_the_others_are_written() {
+    // -j 1: the collecting thread writes the files; -j 2: the workers do.
+    for jobs in ["1", "2"] {
+        file_that_cannot_be_written(jobs);
+    }
+}
+
+fn file_that_cannot_be_written(jobs: &str) {
     let dir = tempfile::tempdir().unwrap();
     let input = tree(dir.path(), 3);
     let out = dir.path().join("out");
@@ -643,7 +650,7 @@ fn a_file_that_cannot_be_written_is_an_output_error_and_the_others_are_written()
     let o = bulletin(&[
         "ingest",
         "-j",
-        "2",
+        jobs,
         "--report",
         s(&report),
         "--jsonl",

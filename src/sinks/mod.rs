@@ -2,7 +2,7 @@
 //! time, and gives any combination of
 //!
 //! - `-o DIR`: one `<name>.json` per input, mirroring its relative path, written atomically
-//!   ([`FileOutput`]; these need no order, so the batch's worker threads write them);
+//!   ([`FileOutput`]; these need no order, so the batch's worker threads may write them);
 //! - `--jsonl FILE|-`: one document per line;
 //! - `--entries FILE|-`: one flattened entry per line ([`entries`]);
 //! - `--sqlite FILE.db`: a normalised database ([`sqlite`]).
@@ -150,7 +150,7 @@ pub struct Options {
 }
 
 /// The `-o DIR` output: one file per input. The files need no order, so any thread may write
-/// them (the batch's workers do, see [`crate::batch::Finish`]).
+/// them (with several workers, the batch's workers do, see [`crate::batch::Finish`]).
 #[derive(Debug, Clone)]
 pub struct FileOutput {
     dir: PathBuf,
