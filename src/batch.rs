@@ -11,7 +11,7 @@
 //! deterministic whatever the number of threads. A worker may not start an input more than
 //! [`window`] places ahead of the oldest one still unfinished, so memory holds at most that many
 //! finished documents waiting for a slow predecessor, however long the batch. A panic in one file
-//! costs that file only. Work that needs no order (writing the `-o` files) is done by the worker
+//! costs that file only. The outputs' CPU work (serialising the document) is done by the worker
 //! itself, through the [`Finish`] step, so the caller's thread does not become the bottleneck.
 
 use std::collections::BTreeMap;
@@ -169,8 +169,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 pub enum Output {
     /// The validated document.
     Document(Box<Document>),
-    /// The validated document, already written by the [`Finish`] step and freed there: what is
-    /// left of it for the report.
+    /// The validated document, freed by the [`Finish`] step once no output needs it (its JSON
+    /// is in [`Outcome::rendered`] if an output does): what is left of it for the report.
     Written {
         /// Physical pages of the input, when it is a PDF.
         pages: Option<u32>,
@@ -193,6 +193,8 @@ pub struct Outcome {
     pub sha256: Option<String>,
     /// Wall-clock time spent on the job (reading, checksum, pipeline).
     pub elapsed: Duration,
+    /// The document serialised for an output, when the [`Finish`] step did it on the worker.
+    pub rendered: Option<String>,
 }
 
 impl Outcome {
@@ -215,7 +217,7 @@ impl Outcome {
 pub type Skip<'a> = dyn Fn(&Job, &str) -> bool + Sync + 'a;
 
 /// A step run on the worker thread after an input is processed, before its outcome is handed to
-/// the sink in input order: for outputs that need no order (the `-o` files), so that writing them
+/// the sink in input order: for the CPU work of the outputs (serialising a document), so that it
 /// scales with the workers instead of queueing on the caller's thread.
 pub type Finish<'a> = dyn Fn(&Job, &mut Outcome) + Sync + 'a;
 
@@ -260,6 +262,7 @@ pub fn run_one(job: &Job, config: &Config, skip: &Skip<'_>) -> Outcome {
         result,
         sha256,
         elapsed: started.elapsed(),
+        rendered: None,
     }
 }
 

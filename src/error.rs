@@ -21,9 +21,6 @@ pub enum Error {
     /// The document does not satisfy the output schema (a bug, or a bulletin we cannot read).
     #[error("document does not match the schema: {0}")]
     Schema(String),
-    /// The document could not be written to an output.
-    #[error("{0}")]
-    Output(String),
     /// A bug: the pipeline panicked on this file.
     #[error("internal error: {0}")]
     Internal(String),
@@ -46,7 +43,6 @@ impl Error {
             Error::NotText(_) => "not_text",
             Error::Pdf(e) => e.code(),
             Error::Schema(_) => "schema",
-            Error::Output(_) => "output",
             Error::Internal(_) => "internal_error",
             Error::WithPath { err, .. } => err.code(),
         }

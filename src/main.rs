@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use bulletin::batch::{Filter, Job, Output};
 use bulletin::input::Encoding;
+use bulletin::model::Document;
 use bulletin::progress::Progress;
 use bulletin::report::{ErrorInfo, ReportWriter, Row, Status, Summary};
 use bulletin::sinks::{FileOutput, Options as SinkOptions, Sinks};
@@ -240,48 +241,38 @@ fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     };
     let mut report_error: Option<String> = None;
     let skip = |job: &Job, sha: &str| skip_index.as_ref().is_some_and(|s| s.is_done(job, sha));
-    // With several workers, each writes its own inputs' -o files (they need no order), so the
-    // writing scales with the workers; a failed write turns the outcome into an output error
-    // before the ordered outputs see it. When no ordered output wants the document either, it is
-    // freed there too, by the thread that built it: freed on the collecting thread, it contends
-    // with the worker for its allocator (a tenth of the CPU at -j 2). With one worker the
-    // collecting thread is otherwise idle, so it writes the files itself, overlapping the
-    // worker's next input.
+    // The workers do the outputs' CPU work: the -o file's JSON is serialised where the document
+    // was built, and when no ordered output wants the document it is freed there too (freed on the
+    // collecting thread, it contends with the worker for its allocator: a tenth of the CPU at
+    // -j 2). The collecting thread only writes the bytes: creating a file waits on the file system
+    // more than it computes, and there the wait overlaps the workers instead of stalling one.
     let files = sinks.files().cloned();
-    let files_in_workers = threads.min(jobs.len()) > 1;
     let ordered = sinks.takes_documents();
-    let write_file = |job: &Job, outcome: &mut batch::Outcome| {
-        if !files_in_workers {
-            return;
-        }
+    let render = |_: &Job, outcome: &mut batch::Outcome| {
         let Ok(Output::Document(doc)) = &mut outcome.result else {
             return;
         };
-        if let Some(Err(message)) = files.as_ref().map(|f| f.write(job, doc)) {
-            outcome.result = Err(bulletin::Error::Output(message));
-        } else if !ordered {
+        if let Some(files) = &files {
+            outcome.rendered = Some(files.render(doc));
+        }
+        if !ordered {
             outcome.result = Ok(Output::Written {
                 pages: doc.source.pages,
                 warnings: std::mem::take(&mut doc.warnings),
             });
         }
     };
-    let files_here = if files_in_workers {
-        None
-    } else {
-        files.as_ref()
-    };
     batch::run(
         &jobs,
         &config,
         threads,
         &skip,
-        &write_file,
+        &render,
         |_, job, outcome| {
             if let Some(d) = delay {
                 std::thread::sleep(d);
             }
-            let row = deliver(&mut sinks, files_here, job, outcome);
+            let row = deliver(&mut sinks, files.as_ref(), job, outcome);
             let path = job.path.display().to_string();
             if let Some(e) = &row.error {
                 progress.println(&diagnostic(json, &path, &e.code, &e.message, "error"));
@@ -391,7 +382,7 @@ fn sink_options(args: &IngestArgs, jobs: &[Job]) -> anyhow::Result<SinkOptions> 
 }
 
 /// Hands one outcome to the outputs and says what became of the input.
-/// `files` is the `-o` output when this thread writes it (see `ingest`), else None.
+/// `files` is the `-o` output, if any.
 fn deliver(
     sinks: &mut Sinks,
     files: Option<&FileOutput>,
@@ -400,28 +391,41 @@ fn deliver(
 ) -> Row {
     let millis = outcome.millis();
     let pages = outcome.pages();
+    let batch::Outcome {
+        result,
+        sha256,
+        rendered,
+        ..
+    } = outcome;
     let mut row = Row {
         path: job.path.display().to_string(),
         status: Status::Ok,
-        sha256: outcome.sha256,
+        sha256,
         error: None,
         warnings: Vec::new(),
         pages,
         milliseconds: millis,
     };
-    let written = match outcome.result {
+    // The -o file, from the JSON the worker serialised (or, without it, from the document).
+    let write_file = |doc: Option<&Document>| match (files, &rendered, doc) {
+        (Some(f), Some(json), _) => f.write_rendered(job, json),
+        (Some(f), None, Some(doc)) => f.write(job, doc),
+        _ => Ok(()),
+    };
+    let written = match result {
         Ok(Output::Document(doc)) => {
-            let written = files
-                .map_or(Ok(()), |f| f.write(job, &doc))
-                .and_then(|()| sinks.write_ordered(job, &doc));
+            let written = write_file(Some(&doc)).and_then(|()| sinks.write_ordered(job, &doc));
             if written.is_ok() {
                 row.warnings = doc.warnings;
             }
             written
         }
         Ok(Output::Written { warnings, .. }) => {
-            row.warnings = warnings;
-            Ok(())
+            let written = write_file(None);
+            if written.is_ok() {
+                row.warnings = warnings;
+            }
+            written
         }
         Ok(Output::Skipped { .. }) => {
             row.status = Status::Skipped;

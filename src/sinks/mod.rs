@@ -2,7 +2,7 @@
 //! time, and gives any combination of
 //!
 //! - `-o DIR`: one `<name>.json` per input, mirroring its relative path, written atomically
-//!   ([`FileOutput`]; these need no order, so the batch's worker threads may write them);
+//!   ([`FileOutput`]; the batch's workers serialise them, the collecting thread writes them);
 //! - `--jsonl FILE|-`: one document per line;
 //! - `--entries FILE|-`: one flattened entry per line ([`entries`]);
 //! - `--sqlite FILE.db`: a normalised database ([`sqlite`]).
@@ -149,8 +149,9 @@ pub struct Options {
     pub sqlite: Option<PathBuf>,
 }
 
-/// The `-o DIR` output: one file per input. The files need no order, so any thread may write
-/// them (with several workers, the batch's workers do, see [`crate::batch::Finish`]).
+/// The `-o DIR` output: one file per input. Rendering and writing are separate so that the
+/// batch's workers can serialise the documents (see [`crate::batch::Finish`]) and the collecting
+/// thread only write the bytes.
 #[derive(Debug, Clone)]
 pub struct FileOutput {
     dir: PathBuf,
@@ -158,10 +159,19 @@ pub struct FileOutput {
 }
 
 impl FileOutput {
+    /// `doc` as this output writes it (indented with `--pretty`).
+    pub fn render(&self, doc: &Document) -> String {
+        emit::to_json(doc, self.pretty)
+    }
+
     /// Writes `doc` atomically to the input's file under the output folder.
     pub fn write(&self, job: &Job, doc: &Document) -> Result<(), String> {
+        self.write_rendered(job, &self.render(doc))
+    }
+
+    /// Writes a document already rendered by [`FileOutput::render`].
+    pub fn write_rendered(&self, job: &Job, json: &str) -> Result<(), String> {
         let path = emit::output_path(&self.dir, &job.relative);
-        let json = emit::to_json(doc, self.pretty);
         emit::write_atomic(&path, json.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
@@ -222,7 +232,7 @@ impl Sinks {
         })
     }
 
-    /// The `-o DIR` output, to be written from the worker threads; [`Sinks::write_ordered`]
+    /// The `-o DIR` output, written on its own ([`FileOutput::write`]); [`Sinks::write_ordered`]
     /// takes the rest.
     pub fn files(&self) -> Option<&FileOutput> {
         self.files.as_ref()
