@@ -299,19 +299,24 @@ pub fn scan_colophon_line(line: &str) -> Option<(String, String)> {
     if raw_key.is_empty() || raw_key.chars().nth(14).is_some() || value.contains('\n') {
         return None;
     }
+    colophon_pair(raw_key, value)
+}
+
+/// A key and value split at the colon become a colophon pair if the key is known, or plausible
+/// with a short value that is not a sentence.
+fn colophon_pair(raw_key: &str, value: &str) -> Option<(String, String)> {
     let key: String = raw_key.chars().filter(|c| !c.is_whitespace()).collect();
-    let value = value.to_string();
     if key == "链接" || key.ends_with("链接") || value.is_empty() {
         return None;
     }
-    let known = COLOPHON_KEYS.iter().any(|k| k.eq_ignore_ascii_case(&key));
+    let known = is_known_colophon_key(&key);
     let plausible = (2..=6).contains(&key.chars().count())
         && key
             .chars()
             .all(|c| crate::text::is_cjk(c) && !"，。、；“”《》（）".contains(c))
         && value.chars().count() <= 40
-        && !crate::text::ends_sentence(&value);
-    (known || plausible).then_some((key, value))
+        && !crate::text::ends_sentence(value);
+    (known || plausible).then_some((key, value.to_string()))
 }
 
 /// Whether a colophon key is one of the well-known ones (as opposed to merely plausible).
@@ -401,19 +406,7 @@ mod tests {
             static KV: LazyLock<Regex> =
                 LazyLock::new(|| Regex::new(r"^\s*([^：:]{1,14}?)\s*[：:]\s*(.*?)\s*$").unwrap());
             let c = KV.captures(line)?;
-            let key: String = c[1].chars().filter(|c| !c.is_whitespace()).collect();
-            let value = c[2].to_string();
-            if key == "链接" || key.ends_with("链接") || value.is_empty() {
-                return None;
-            }
-            let known = is_known_colophon_key(&key);
-            let plausible = (2..=6).contains(&key.chars().count())
-                && key
-                    .chars()
-                    .all(|c| crate::text::is_cjk(c) && !"，。、；“”《》（）".contains(c))
-                && value.chars().count() <= 40
-                && !crate::text::ends_sentence(&value);
-            (known || plausible).then_some((key, value))
+            colophon_pair(&c[1], &c[2])
         }
         let alphabet: Vec<char> = "主办单位编：: \t\n链接a。".chars().collect();
         for line in random_lines(&alphabet, 300_000, 20) {

@@ -965,17 +965,25 @@ mod tests {
         );
     }
 
+    /// A Type0 STSong-Light font on the predefined GBK-EUC-H CMap; `descendant` adds to its
+    /// CIDFont dictionary.
+    fn gbk_type0(descendant: lopdf::Dictionary) -> lopdf::Dictionary {
+        let mut cid_font = dictionary! {
+            "Subtype" => "CIDFontType0",
+            "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 2 },
+        };
+        cid_font.extend(&descendant);
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+            "Encoding" => "GBK-EUC-H",
+            "DescendantFonts" => vec![Object::Dictionary(cid_font)],
+        }
+    }
+
     #[test]
     fn type0_gbk_euc_ascii_is_single_byte() {
         let doc = Document::with_version("1.5");
-        let d = dictionary! {
-            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
-            "Encoding" => "GBK-EUC-H",
-            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
-                "Subtype" => "CIDFontType0",
-                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 2 },
-            })],
-        };
+        let d = gbk_type0(dictionary! {});
         let budget = Budget::new(1 << 20, 1 << 20);
         let f = Font::load(&doc, &d, &budget).ok();
         assert_eq!(
@@ -988,15 +996,7 @@ mod tests {
     #[test]
     fn remembered_codes_decode_as_the_first_time() {
         let doc = Document::with_version("1.5");
-        let d = dictionary! {
-            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
-            "Encoding" => "GBK-EUC-H",
-            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
-                "Subtype" => "CIDFontType0",
-                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 2 },
-                "W" => vec![1.into(), vec![500.into()].into()],
-            })],
-        };
+        let d = gbk_type0(dictionary! { "W" => vec![1.into(), vec![500.into()].into()] });
         let budget = Budget::new(1 << 20, 1 << 20);
         let Ok(mut f) = Font::load(&doc, &d, &budget) else {
             panic!("font does not load");
