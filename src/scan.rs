@@ -72,14 +72,20 @@ fn heading_parts(line: &str) -> Option<HeadingParts> {
 
 /// "一、政策法规" → level 1; "（一）……" or "(一) ……" → level 2.
 pub fn scan_heading(line: &str) -> Option<HeadingLine> {
+    heading_at(line).map(|(heading, _)| heading)
+}
+
+/// The heading of `line` and the byte offset where its title starts.
+fn heading_at(line: &str) -> Option<(HeadingLine, usize)> {
     let parts = heading_parts(line)?;
     let label = &line[parts.label];
-    Some(HeadingLine {
+    let heading = HeadingLine {
         level: parts.level,
         ordinal: numerals::parse(label)?,
         label: label.to_string(),
-        title: line[parts.title].to_string(),
-    })
+        title: line[parts.title.clone()].to_string(),
+    };
+    Some((heading, parts.title.start))
 }
 
 /// Whether a (trimmed) heading can start with `c`: a numeral 一…十 or an opening bracket.
@@ -195,14 +201,10 @@ pub fn scan_toc_line(line: &str) -> Option<TocLine> {
     };
     let (body_end, page) = tail.unwrap_or((normalized.len(), None));
     let body = &normalized[..body_end];
-    let parts = heading_parts(body);
-    let heading = parts.as_ref().and_then(|_| scan_heading(body));
-    if heading.is_none() && page.is_none() {
-        return None;
-    }
-    let title_start = match (&heading, parts) {
-        (Some(_), Some(parts)) => parts.title.start,
-        _ => 0,
+    let (heading, title_start) = match heading_at(body) {
+        Some((heading, start)) => (Some(heading), start),
+        None if page.is_some() => (None, 0),
+        None => return None,
     };
     let from = normalized[..title_start].chars().count();
     let len = normalized[title_start..body_end].chars().count();

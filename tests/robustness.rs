@@ -714,6 +714,13 @@ fn text_pipeline_is_linear_on_pathological_text() {
 // Output paths: nothing is written outside the output directory, nothing outside the input tree
 // is read through a symlink.
 
+/// `bulletin ingest -q -o OUT INPUT...`.
+fn ingest_quietly(out: &Path, inputs: &[&Path]) -> std::process::Output {
+    let mut args = vec!["ingest", "-q", "-o", out.to_str().unwrap()];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    bulletin(&args)
+}
+
 #[cfg(unix)]
 #[test]
 fn output_paths_stay_inside_the_output_directory() {
@@ -764,13 +771,7 @@ fn output_paths_stay_inside_the_output_directory() {
     let outside_before = listing(&outside);
 
     let started = Instant::now();
-    let o = bulletin(&[
-        "ingest",
-        "-q",
-        "-o",
-        out.to_str().unwrap(),
-        input.to_str().unwrap(),
-    ]);
+    let o = ingest_quietly(&out, &[&input]);
     assert!(
         started.elapsed() < Duration::from_secs(60),
         "ingest took {:?}",
@@ -847,14 +848,7 @@ fn dotted_and_absolute_input_paths_write_inside_the_output_directory() {
     let text = std::fs::read(fixtures().join("2021-13/2021-13.utf8.txt")).unwrap();
     std::fs::write(top.path().join("up.txt"), &text).unwrap();
     let dotted = work.join("../../up.txt");
-    let o = bulletin(&[
-        "ingest",
-        "-q",
-        "-o",
-        out.to_str().unwrap(),
-        dotted.to_str().unwrap(),
-        top.path().join("a/b/../../up.txt").to_str().unwrap(),
-    ]);
+    let o = ingest_quietly(&out, &[&dotted, &top.path().join("a/b/../../up.txt")]);
     assert!(
         matches!(o.status.code(), Some(0 | 1)),
         "{}",
@@ -899,13 +893,7 @@ fn near_limit_file_names_are_written() {
     // 80 × 3 bytes + ".txt" = 244 bytes; the output name is 245 bytes, under the 255 limit.
     let stem = "长".repeat(80);
     std::fs::write(input.join(format!("{stem}.txt")), &text).unwrap();
-    let o = bulletin(&[
-        "ingest",
-        "-q",
-        "-o",
-        out.to_str().unwrap(),
-        input.to_str().unwrap(),
-    ]);
+    let o = ingest_quietly(&out, &[&input]);
     assert!(
         out.join(format!("{stem}.json")).is_file(),
         "exit {:?}: {}",
