@@ -77,7 +77,9 @@ fn main() -> ExitCode {
                 Ok(doc) => {
                     let started = Instant::now();
                     let name = file.file_name().unwrap_or(file.as_os_str());
-                    let path = emit::output_path(&out, Path::new(name));
+                    // A folder per run: replacing the files of the run before would time the
+                    // file system freeing their blocks, not this run's write.
+                    let path = emit::output_path(&out.join(format!("run-{run}")), Path::new(name));
                     let json = emit::to_json(&doc, false);
                     if let Err(e) = emit::write_atomic(&path, json.as_bytes()) {
                         eprintln!("stage_times: cannot write {}: {e}", path.display());

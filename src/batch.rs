@@ -319,6 +319,16 @@ pub fn run<F>(
     F: FnMut(usize, &Job, Outcome),
 {
     let threads = threads.clamp(1, jobs.len().max(1));
+    if threads == 1 {
+        // One job means one thread: no worker to hand off to, so `-j 1` uses one core (a CI
+        // runner with a one-CPU quota is not throttled) and the order is the input order as is.
+        for (i, job) in jobs.iter().enumerate() {
+            let mut outcome = run_one(job, config, skip);
+            finish(job, &mut outcome);
+            sink(i, job, outcome);
+        }
+        return;
+    }
     let window = window(threads);
     let gate = Gate {
         state: Mutex::new(GateState {
