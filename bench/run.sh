@@ -229,6 +229,10 @@ for set in small long; do
     fi
     # The floor right after bulletin: the pairs of the per-round ratios run moments apart.
     add "floor-$set" "$work/out/floor-$set" "$examples/floor" "$dir"
+    if [ "$set" = small ]; then
+        # The floor's work on two threads: what this machine gives two threads that share nothing.
+        add "floor-j2-$set" "$work/out/floor-j2-$set" "$examples/floor" -j 2 "$dir"
+    fi
     if have pdftotext; then
         add "pdftotext-$set" "$work/out/pdftotext-$set" bash bench/each.sh pdftotext "$dir" "$work/out/pdftotext-$set"
     fi
@@ -387,6 +391,7 @@ stage_row() { # STAGE
     row "mutool draw -F txt (one process per file)" mutool
     row "PyMuPDF get_text (one Python process)" pymupdf
     row "floor: lopdf load + inflate all streams (examples/floor.rs)" floor
+    row "floor on 2 threads (examples/floor.rs -j 2)" floor-j2
     if [ -n "${NOTE[pymupdf-small]:-}" ]; then
         echo
         echo "PyMuPDF's loop alone (without Python start-up and import): ${NOTE[pymupdf-small]} s on the corpus, ${NOTE[pymupdf-long]:-–} s on the long file."
@@ -404,6 +409,7 @@ stage_row() { # STAGE
     done
     target_row "speed-up of -j 2 over -j 1" ">=" 1.8 "$(paired bulletin-j1-small bulletin-j2-small)" \
         "$(quotient bulletin-j1-small bulletin-j2-small T)" "$(quotient bulletin-j1-small bulletin-j2-small MIN)" ""
+    echo "| for comparison: speed-up of the floor on 2 threads over 1 (what the machine allows; no target) | | $(num "$(paired floor-small floor-j2-small)" %.2f) | | $(num "$(quotient floor-small floor-j2-small T)" %.2f) | $(num "$(quotient floor-small floor-j2-small MIN)" %.2f) | – |"
     target_row "time per page, ${long_pages_real}-page file / corpus ($pp_long / $pp_small ms)" "<=" 1.2 \
         "$(paired bulletin-j1-long bulletin-j1-small "$(awk -v s="$small_pages" -v l="$long_pages_real" 'BEGIN { if (l + 0 > 0) print s / l }')")" \
         "$(per_page_ratio "${T[bulletin-j1-long]:-}" "${T[bulletin-j1-small]:-}")" \
