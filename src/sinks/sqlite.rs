@@ -226,61 +226,42 @@ fn write_document(
     let toc = json_text(&doc.toc);
     let colophon = json_text(&doc.colophon);
     let warnings = json_text(&doc.warnings);
-    let document_id = match existing {
+    match existing {
         Some((_, ref stored)) if stored == json => return Ok(()),
-        Some((id, _)) => {
-            tx.execute(
-                "UPDATE documents SET file = ?2, sha256 = ?3, bytes = ?4, format = ?5, pages = ?6,
-                 title = ?7, year = ?8, issue = ?9, date = ?10, publisher = ?11, toc = ?12,
-                 colophon = ?13, warnings = ?14, json = ?15 WHERE id = ?1",
-                params![
-                    id,
-                    s.file,
-                    s.sha256,
-                    to_i64(s.bytes),
-                    s.format,
-                    s.pages,
-                    b.title,
-                    b.year,
-                    b.issue,
-                    b.date,
-                    b.publisher,
-                    toc,
-                    colophon,
-                    warnings,
-                    json
-                ],
-            )?;
-            // Entries go with their sections (and dates, links, titles with their entries).
-            tx.execute("DELETE FROM sections WHERE document_id = ?1", [id])?;
-            id
-        }
-        None => {
-            tx.execute(
-                "INSERT INTO documents (path, file, sha256, bytes, format, pages, title, year,
-                 issue, date, publisher, toc, colophon, warnings, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                params![
-                    path,
-                    s.file,
-                    s.sha256,
-                    to_i64(s.bytes),
-                    s.format,
-                    s.pages,
-                    b.title,
-                    b.year,
-                    b.issue,
-                    b.date,
-                    b.publisher,
-                    toc,
-                    colophon,
-                    warnings,
-                    json
-                ],
-            )?;
-            tx.last_insert_rowid()
-        }
+        // Entries go with their sections (and dates, links, titles with their entries).
+        Some((id, _)) => tx.execute("DELETE FROM sections WHERE document_id = ?1", [id])?,
+        None => 0,
     };
+    // One statement for a new path and a changed one: the row keeps its id when updated.
+    let document_id: i64 = tx.query_row(
+        "INSERT INTO documents (path, file, sha256, bytes, format, pages, title, year,
+         issue, date, publisher, toc, colophon, warnings, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         ON CONFLICT(path) DO UPDATE SET file = excluded.file, sha256 = excluded.sha256,
+         bytes = excluded.bytes, format = excluded.format, pages = excluded.pages,
+         title = excluded.title, year = excluded.year, issue = excluded.issue,
+         date = excluded.date, publisher = excluded.publisher, toc = excluded.toc,
+         colophon = excluded.colophon, warnings = excluded.warnings, json = excluded.json
+         RETURNING id",
+        params![
+            path,
+            s.file,
+            s.sha256,
+            to_i64(s.bytes),
+            s.format,
+            s.pages,
+            b.title,
+            b.year,
+            b.issue,
+            b.date,
+            b.publisher,
+            toc,
+            colophon,
+            warnings,
+            json
+        ],
+        |r| r.get(0),
+    )?;
     for (position, section) in doc.sections.iter().enumerate() {
         tx.prepare_cached(
             "INSERT INTO sections (document_id, position, ordinal, label, title, page)
