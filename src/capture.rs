@@ -1,9 +1,6 @@
 //! Capture: an entry's heading and paragraphs become the fields of the contract: text (without
 //! 链接 lines), dates, links (printed and annotated), 《》 document titles, pages and id.
 
-use regex::Regex;
-use std::sync::LazyLock;
-
 use crate::dates;
 use crate::entries::{Context, RawEntry};
 use crate::links;
@@ -110,21 +107,44 @@ fn annotated_links(boxes: &[(u32, Rect)], context: &Context<'_>) -> Vec<String> 
 
 /// Titles inside 《》, brackets removed, first appearance order, no duplicates.
 pub fn documents(text: &str) -> Vec<String> {
-    static QUOTED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"《([^《》\n]{1,200})》").expect("document pattern"));
     let mut out: Vec<String> = Vec::new();
-    if !text.contains('《') {
-        return out;
-    }
-    for m in QUOTED.find_iter(text) {
-        // The match is 《…》: the brackets are three bytes each in UTF-8.
-        let inner = &m.as_str()['《'.len_utf8()..m.as_str().len() - '》'.len_utf8()];
-        let title = inner.trim().to_string();
-        if !title.is_empty() && !out.contains(&title) {
-            out.push(title);
+    for inner in quoted(text) {
+        let title = inner.trim();
+        if !title.is_empty() && !out.iter().any(|t| t == title) {
+            out.push(title.to_string());
         }
     }
     out
+}
+
+/// Longest title read between 《 and 》, in characters: a lone 《 must not swallow a paragraph.
+const MAX_TITLE_CHARS: usize = 200;
+
+/// What stands between each 《 and its 》: 1 to [`MAX_TITLE_CHARS`] characters on one line, none
+/// of them a bracket (the pattern `《([^《》\n]{1,200})》`, read by hand: compiling that bounded
+/// repetition of a Unicode class cost more than all the other patterns together).
+fn quoted(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        loop {
+            let open = rest.find('《')?;
+            let after = &rest[open + '《'.len_utf8()..];
+            let mut chars = 0;
+            let stop = after.char_indices().find(|&(_, c)| {
+                chars += 1;
+                matches!(c, '《' | '》' | '\n')
+            });
+            match stop {
+                Some((end, '》')) if (2..=MAX_TITLE_CHARS + 1).contains(&chars) => {
+                    rest = &after[end + '》'.len_utf8()..];
+                    return Some(&after[..end]);
+                }
+                // No title here; a 《 that stopped the run may open the next one.
+                Some((end, _)) => rest = &after[end..],
+                None => return None,
+            }
+        }
+    })
 }
 
 #[cfg(test)]
@@ -220,6 +240,24 @@ mod tests {
         );
         assert_eq!(e.links, ["https://a.cn/x"]);
         assert_eq!(e.text, "正文。");
+    }
+
+    #[test]
+    fn quoted_titles_agree_with_the_pattern() {
+        let pattern = regex::Regex::new(r"《([^《》\n]{1,200})》").unwrap();
+        // Mostly title characters, so that runs longer than the 200-character limit occur.
+        let mut alphabet = vec!['《', '》', '\n'];
+        alphabet.extend(std::iter::repeat_n(['文', 'a', ' '], 30).flatten());
+        let mut lines = crate::scan::tests::random_lines(&alphabet, 20_000, 700);
+        lines.extend(["《》", "《《a》", "a《b《c》》d", "《\n》", "《x"].map(String::from));
+        lines.push(format!("《{}》《{}》", "文".repeat(200), "文".repeat(201)));
+        for line in &lines {
+            let expected: Vec<&str> = pattern
+                .captures_iter(line)
+                .map(|c| c.get(1).map_or("", |m| m.as_str()))
+                .collect();
+            assert_eq!(quoted(line).collect::<Vec<_>>(), expected, "{line:?}");
+        }
     }
 
     #[test]

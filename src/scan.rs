@@ -327,7 +327,7 @@ pub fn is_known_colophon_key(key: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn h(level: u8, ordinal: u32, label: &str, title: &str) -> Option<HeadingLine> {
@@ -386,7 +386,7 @@ mod tests {
     }
 
     /// A small xorshift generator: the same lines on every run.
-    fn random_lines(alphabet: &[char], count: usize, max_len: usize) -> Vec<String> {
+    pub(crate) fn random_lines(alphabet: &[char], count: usize, max_len: usize) -> Vec<String> {
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move |n: usize| {
             seed ^= seed << 13;
