@@ -42,7 +42,7 @@ fn pdf_lines(input: &Input, config: &Config) -> Result<Extracted> {
     };
     let document = bulletin_pdf::extract(&input.bytes, &options)?;
     let mut out = Extracted {
-        pages: Some(document.pages.len() as u32),
+        pages: Some(document.page_count),
         ..Extracted::default()
     };
     for page in document.pages {

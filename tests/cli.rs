@@ -203,12 +203,29 @@ fn resource_limits_can_be_set_from_the_command_line() {
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("resource limit"), "{stderr}");
-    let o = bulletin(&["ingest", "-q", "--max-pages", "2", lo]);
+    // Four pages read: the text stops there, a warning says so, and the source still has its ten.
+    let o = bulletin(&["ingest", "-q", "--max-pages", "4", lo]);
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
         doc["source"]["pages"],
-        2,
+        10,
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    let codes: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"page_limit"), "{codes:?}");
+    let pages_used: Vec<u64> = doc["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["entries"].as_array().unwrap())
+        .flat_map(|e| e["pages"].as_array().unwrap())
+        .filter_map(Value::as_u64)
+        .collect();
+    assert_eq!(pages_used.iter().max(), Some(&4), "{pages_used:?}");
 }

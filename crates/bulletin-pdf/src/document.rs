@@ -455,12 +455,14 @@ struct Inherited<'a> {
     rotate: Option<i64>,
 }
 
-/// The document's pages in order, at most `max_pages` (the flag says more were cut).
+/// The document's pages in order, at most `max_pages` (a `page_limit` warning says more were
+/// cut), and how many pages the file has: when the limit cut the page tree short, the count its
+/// root declares (`/Count`, what viewers show), if that is more than were read.
 pub(crate) fn pages<'a>(
     doc: &'a Document,
     max_pages: u32,
     warnings: &mut Vec<Warning>,
-) -> Result<Vec<PageRef<'a>>, Error> {
+) -> Result<(Vec<PageRef<'a>>, u32), Error> {
     let mut out = Vec::new();
     let mut visited: HashSet<ObjectId> = HashSet::new();
     let root = doc
@@ -575,13 +577,23 @@ pub(crate) fn pages<'a>(
                 .into(),
         });
     }
+    let read = u32::try_from(out.len()).unwrap_or(u32::MAX);
+    let mut total = read;
     if cut {
         warnings.push(Warning {
             code: "page_limit",
             message: format!("only the first {max_pages} pages were read"),
         });
+        let declared = root
+            .and_then(|r| match deref(doc, r) {
+                Object::Dictionary(d) => d.get(b"Count").ok(),
+                _ => None,
+            })
+            .and_then(|c| deref(doc, c).as_i64().ok())
+            .and_then(|c| u32::try_from(c).ok());
+        total = declared.map_or(read, |d| d.max(read));
     }
-    Ok(out)
+    Ok((out, total))
 }
 
 fn page_ref<'a>(d: &'a Dictionary, inh: &Inherited<'a>) -> PageRef<'a> {

@@ -124,6 +124,9 @@ pub struct Warning {
 pub struct Document {
     /// Pages in document order.
     pub pages: Vec<Page>,
+    /// How many pages the file has: more than `pages` holds when [`Options::max_pages`] cut the
+    /// rest (a `page_limit` warning says so).
+    pub page_count: u32,
     /// Repairs and oddities met on the way.
     pub warnings: Vec<Warning>,
 }
@@ -185,7 +188,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let loaded = document::load(bytes, options, &budget)?;
     let doc = &loaded.doc;
     let mut warnings = loaded.warnings.clone();
-    let page_refs = document::pages(doc, options.max_pages, &mut warnings)?;
+    let (page_refs, page_count) = document::pages(doc, options.max_pages, &mut warnings)?;
     if page_refs.is_empty() {
         return Err(Error::Damaged("the file has no readable pages".into()));
     }
@@ -316,7 +319,11 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     // must not bury its document under thousands of them.
     let mut seen = std::collections::HashSet::new();
     warnings.retain(|w| seen.insert(w.code));
-    Ok(Document { pages, warnings })
+    Ok(Document {
+        pages,
+        page_count,
+        warnings,
+    })
 }
 
 /// The page's content streams (object number, if any, and stream), in order; entries that are not
