@@ -3,7 +3,7 @@
 # lopdf floor, on a corpus built from the fixtures; prints a table and writes bench/results.md.
 #
 # Environment (all optional):
-#   BENCH_RUNS=7         timed rounds (median reported; one warm-up round before)
+#   BENCH_RUNS=11        timed rounds (median reported; one warm-up round before)
 #   BENCH_COPIES=25      copies of each source PDF in the corpus
 #   BENCH_PRODUCERS="lo rl gbk chrome gs"   fixtures used: the first <name>.<producer>.pdf of
 #                        each under fixtures/ (all good fixture PDFs when none of these exist)
@@ -15,7 +15,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
-runs=${BENCH_RUNS:-7}
+runs=${BENCH_RUNS:-11}
 copies=${BENCH_COPIES:-25}
 producers=${BENCH_PRODUCERS:-lo rl gbk chrome gs}
 long_pages=${BENCH_LONG_PAGES:-500}
