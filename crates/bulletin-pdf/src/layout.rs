@@ -611,6 +611,18 @@ fn make_line(
     })
 }
 
+/// Whether every value is finite and not zero (of either sign): its magnitude bits lie in
+/// 1..=`f32::MAX`. One unsigned maximum over the four instead of eight tests and branches, once
+/// per glyph.
+#[inline]
+fn all_finite_nonzero(v: [f32; 4]) -> bool {
+    let worst = v
+        .iter()
+        .map(|x| (x.to_bits() & 0x7fff_ffff).wrapping_sub(1))
+        .fold(0, u32::max);
+    worst < f32::MAX.to_bits()
+}
+
 /// The page-space box of a line, grown glyph box by glyph box.
 struct LineBox {
     /// The writing direction, and whether it is exactly horizontal.
@@ -635,13 +647,13 @@ impl LineBox {
 
     /// Adds the box `along` × `key` (in the writing direction's space): its four corners, mapped
     /// back to page space.
+    #[inline]
     fn add(&mut self, (a0, a1): (f32, f32), (k0, k1): (f32, f32)) {
         let r = &mut self.rect;
         // Horizontal text maps (a, k) to (a, k) itself: exactly so, zeros' signs included, when
         // every coordinate is finite and not zero; and then each corner's x is a0 or a1 and its
         // y k0 or k1, whose extremes are those of the two, NaN never arising.
-        let plain = |v: f32| v.is_finite() && v != 0.0;
-        if self.horizontal && plain(a0) && plain(a1) && plain(k0) && plain(k1) {
+        if self.horizontal && all_finite_nonzero([a0, a1, k0, k1]) {
             r.x0 = r.x0.min(a0.min(a1));
             r.x1 = r.x1.max(a0.max(a1));
             r.y0 = r.y0.min(k0.min(k1));
@@ -862,6 +874,31 @@ mod tests {
         let t = texts(&p, 600.0);
         assert_eq!(t.len(), 10);
         assert!(t.iter().all(|l| l == "标题 3"), "{t:?}");
+    }
+
+    #[test]
+    fn finite_nonzero_test_matches_the_float_one() {
+        let vals = [
+            0.0f32,
+            -0.0,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE / 4.0,
+            1.0,
+            -3.5,
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            -f32::NAN,
+        ];
+        for &a in &vals {
+            for &b in &vals {
+                let want = [a, b, 1.0, 2.0].iter().all(|v| v.is_finite() && *v != 0.0);
+                assert_eq!(all_finite_nonzero([a, b, 1.0, 2.0]), want, "{a} {b}");
+                assert_eq!(all_finite_nonzero([1.0, 2.0, b, a]), want, "{a} {b}");
+            }
+        }
     }
 
     #[test]
