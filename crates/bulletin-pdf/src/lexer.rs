@@ -196,12 +196,14 @@ impl<'a> Lexer<'a> {
                 Some(Tok::Op(b")"))
             }
             b'0'..=b'9' | b'+' | b'-' | b'.' => {
+                // Parsed straight from the input, then the token's end found from where the
+                // number stopped (right there, nearly always): the bytes are read once.
                 let start = self.pos;
-                self.pos = self.token_end(start + 1);
-                let raw = &self.data[start..self.pos];
-                match parse_number(raw) {
+                let (n, stop) = number_prefix(self.data, start);
+                self.pos = self.token_end(stop.max(start + 1));
+                match n {
                     Some(n) => Some(Tok::Num(n)),
-                    None => Some(Tok::Op(raw)),
+                    None => Some(Tok::Op(&self.data[start..self.pos])),
                 }
             }
             _ => {
@@ -239,6 +241,9 @@ impl<'a> Lexer<'a> {
         Cow::Borrowed(self.data.get(start..).unwrap_or_default())
     }
 
+    // Out of line: rare, and inlined it costs every token of the lexer's hot path registers.
+    #[cold]
+    #[inline(never)]
     fn escaped_string(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
         let mut depth = 0usize;
@@ -336,6 +341,8 @@ pub(crate) fn hex_bytes(raw: &[u8]) -> Vec<u8> {
 }
 
 /// Resolves `#xx` escapes of a name.
+#[cold]
+#[inline(never)]
 pub(crate) fn unescape_name(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
@@ -357,10 +364,13 @@ pub(crate) fn unescape_name(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Parses a PDF number (`12`, `-3.5`, `.5`, `4.`); tolerates the `--5` and `1-2` junk some
-/// producers write by reading the longest valid prefix.
-pub(crate) fn parse_number(raw: &[u8]) -> Option<f64> {
-    let mut i = 0;
+/// Parses the PDF number at `data[start..]` (`12`, `-3.5`, `.5`, `4.`), and gives where it stops;
+/// tolerates the `--5` and `1-2` junk some producers write by reading the longest valid prefix.
+/// Signs, digits and the point are regular characters, so it never reads past its token.
+#[inline]
+fn number_prefix(data: &[u8], start: usize) -> (Option<f64>, usize) {
+    let raw = data;
+    let mut i = start;
     let mut neg = false;
     while let Some(&c) = raw.get(i) {
         match c {
@@ -396,9 +406,9 @@ pub(crate) fn parse_number(raw: &[u8]) -> Option<f64> {
         }
     }
     if !seen {
-        return None;
+        return (None, i);
     }
-    Some(if neg { -int } else { int })
+    (Some(if neg { -int } else { int }), i)
 }
 
 #[cfg(test)]
