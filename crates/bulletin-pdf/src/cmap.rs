@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::lexer::{Lexer, Tok, decode_hex, hex_bytes};
+use crate::lexer::{Lexer, Tok, decode_hex};
 
 /// One `begincodespacerange` entry.
 #[derive(Debug, Clone)]
@@ -267,7 +267,7 @@ impl CMap {
                     let (lo, hi) = (code_value(lo), code_value(hex_into(hi, &mut b)));
                     let dst = match it.next() {
                         Some(Tok::Hex(d)) => {
-                            let d = hex_bytes(d);
+                            let d = hex_into(d, &mut b);
                             let units: Vec<u16> = if d.len() == 1 {
                                 vec![u16::from(d[0])]
                             } else {
@@ -286,7 +286,7 @@ impl CMap {
                                 match t {
                                     Tok::ArrClose => break,
                                     Tok::Hex(d) => {
-                                        v.push(utf16_text(&hex_bytes(d)).unwrap_or_default())
+                                        v.push(utf16_text(hex_into(d, &mut b)).unwrap_or_default())
                                     }
                                     Tok::Name(n) => v.push(
                                         crate::encodings::glyph_name_to_unicode(&n)
@@ -361,6 +361,7 @@ impl CMap {
     }
 
     /// Unicode text of `code` (a ToUnicode lookup), as an owned string.
+    #[cfg(test)]
     pub(crate) fn lookup(&self, code: u32) -> Option<String> {
         let mut out = String::new();
         self.lookup_into(code, &mut out).then_some(out)

@@ -380,7 +380,7 @@ impl Font {
         if subtype == b"TrueType" && !embedded {
             base = BaseEncoding::WinAnsi;
         }
-        let mut differences: Vec<Option<Vec<u8>>> = vec![None; 256];
+        let mut differences: Vec<Option<&[u8]>> = vec![None; 256];
         let mut has_differences = false;
         match get(doc, dict, b"Encoding") {
             Some(Object::Name(n)) => {
@@ -403,7 +403,7 @@ impl Font {
                                     .ok()
                                     .and_then(|c| differences.get_mut(c))
                                 {
-                                    *slot = Some(n.clone());
+                                    *slot = Some(n.as_slice());
                                     has_differences = true;
                                 }
                                 code += 1;
@@ -427,11 +427,15 @@ impl Font {
         let gid_uni = face.as_ref().map(invert_cmap);
 
         let mut simple_text: Vec<Option<Box<str>>> = Vec::with_capacity(256);
+        // Each mapped code's text is looked up into one scratch string and boxed at its size:
+        // one allocation a code instead of a growing string and its shrinking to a box.
+        let mut scratch = String::new();
         for code in 0..=255u8 {
-            let mut t: Option<Box<str>> = to_unicode
-                .as_ref()
-                .and_then(|c| c.lookup(u32::from(code)))
-                .map(String::into_boxed_str);
+            let mut t: Option<Box<str>> = to_unicode.as_ref().and_then(|c| {
+                scratch.clear();
+                c.lookup_into(u32::from(code), &mut scratch)
+                    .then(|| Box::from(scratch.as_str()))
+            });
             if t.is_none()
                 && let Some(Some(name)) = differences.get(usize::from(code))
             {
