@@ -139,6 +139,10 @@ impl<'a> Lexer<'a> {
     }
 
     /// Next token, or `None` at the end of the input.
+    // Inlined into its few callers (the content loop, arrays, CMaps, skipping): called once per
+    // token, it spent a fifth of its time saving and restoring registers and returning the
+    // token through memory; the rare escapes are out of line, which keeps the copies small.
+    #[inline(always)]
     pub(crate) fn next_tok(&mut self) -> Option<Tok<'a>> {
         self.skip_white_and_comments();
         let b = *self.data.get(self.pos)?;
