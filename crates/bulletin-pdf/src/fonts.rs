@@ -81,7 +81,7 @@ pub(crate) struct Font {
     cids: CidSource,
     widths: Widths,
     /// Text of each single-byte code (simple fonts), resolved once at load.
-    simple_text: Vec<Option<Box<str>>>,
+    simple_text: SimpleText,
     to_unicode: Option<CMap>,
     /// Predefined CMap decoding for CID fonts with a Unicode or legacy CMap (also via usecmap).
     predef_text: Option<Predefined>,
@@ -95,6 +95,22 @@ pub(crate) struct Font {
     vadvance: f32,
     /// This font's number in its document's [`CodeMemo`]; 0 for none.
     pub(crate) memo_id: u32,
+}
+
+/// The text of the 256 codes of a simple font: one string for all of them (a string each was
+/// 200 allocations a font), and each mapped code's range of it.
+#[derive(Debug, Default)]
+struct SimpleText {
+    text: String,
+    ranges: Vec<Option<(u32, u32)>>,
+}
+
+impl SimpleText {
+    /// The text of `code`; `None` when the font does not map it.
+    fn get(&self, code: usize) -> Option<&str> {
+        let (a, b) = self.ranges.get(code).copied().flatten()?;
+        self.text.get(a as usize..b as usize)
+    }
 }
 
 /// Text and width of a code, as [`Font::decode`] found them.
@@ -426,24 +442,25 @@ impl Font {
         let face = embedded_font.as_ref().and_then(Embedded::face);
         let gid_uni = face.as_ref().map(invert_cmap);
 
-        let mut simple_text: Vec<Option<Box<str>>> = Vec::with_capacity(256);
-        // Each mapped code's text is looked up into one scratch string and boxed at its size:
-        // one allocation a code instead of a growing string and its shrinking to a box.
-        let mut scratch = String::new();
+        let mut simple_text = SimpleText {
+            text: String::new(),
+            ranges: Vec::with_capacity(256),
+        };
         for code in 0..=255u8 {
-            let mut t: Option<Box<str>> = to_unicode.as_ref().and_then(|c| {
-                scratch.clear();
-                c.lookup_into(u32::from(code), &mut scratch)
-                    .then(|| Box::from(scratch.as_str()))
-            });
-            if t.is_none()
+            let text = &mut simple_text.text;
+            let start = text.len();
+            // Each source appends the code's text and says so, or appends nothing.
+            let mut found = to_unicode
+                .as_ref()
+                .is_some_and(|c| c.lookup_into(u32::from(code), text));
+            if !found
                 && let Some(Some(name)) = differences.get(usize::from(code))
+                && let Some(t) = glyph_name_to_unicode(name)
             {
-                t = glyph_name_to_unicode(name).map(String::into_boxed_str);
+                text.push_str(&t);
+                found = true;
             }
-            if t.is_none()
-                && let (Some(face), Some(gid_uni)) = (&face, &gid_uni)
-            {
+            if !found && let (Some(face), Some(gid_uni)) = (&face, &gid_uni) {
                 let mut gid = None;
                 if let Some(cmap) = face.tables().cmap {
                     for sub in cmap.subtables {
@@ -462,18 +479,30 @@ impl Font {
                         }
                     }
                 }
-                t = gid
+                if let Some(&c) = gid
                     .and_then(|g| gid_uni.get(&g.0))
                     .filter(|c| !('\u{e000}'..='\u{f8ff}').contains(*c))
-                    .map(|c| c.to_string().into_boxed_str());
+                {
+                    text.push(c);
+                    found = true;
+                }
             }
             let differs = differences
                 .get(usize::from(code))
                 .is_some_and(Option::is_some);
-            if t.is_none() && !differs && !(is_type3 && has_differences) {
-                t = base.decode(code).map(|c| c.to_string().into_boxed_str());
+            // A code /Differences names (or any code of a Type3 font with /Differences) does not
+            // fall back to the base encoding.
+            let renamed = differs || (is_type3 && has_differences);
+            if !found
+                && !renamed
+                && let Some(c) = base.decode(code)
+            {
+                text.push(c);
+                found = true;
             }
-            simple_text.push(t);
+            let end = text.len();
+            let range = u32::try_from(start).ok().zip(u32::try_from(end).ok());
+            simple_text.ranges.push(range.filter(|_| found));
         }
 
         // Widths.
@@ -504,7 +533,7 @@ impl Font {
             // Standard 14 or width-less fonts: approximate from the character.
             widths.first = 0;
             widths.table = (0..=255usize)
-                .map(|c| approx_width(simple_text.get(c).and_then(|t| t.as_deref())) * 0.001)
+                .map(|c| approx_width(simple_text.get(c)) * 0.001)
                 .collect();
         } else {
             // Zero widths in a /Widths array usually mean "not given"; a glyph that is really
@@ -686,7 +715,7 @@ impl Font {
             split,
             cids,
             widths,
-            simple_text: Vec::new(),
+            simple_text: SimpleText::default(),
             to_unicode,
             predef_text,
             collection,
@@ -820,11 +849,7 @@ impl Font {
                     push_decoded(encoding_rs::GBK, bytes, text);
                     1.0
                 } else {
-                    if let Some(t) = self
-                        .simple_text
-                        .get(code as usize)
-                        .and_then(|t| t.as_deref())
-                    {
+                    if let Some(t) = self.simple_text.get(code as usize) {
                         text.push_str(t);
                     }
                     self.widths.get(code)
