@@ -79,9 +79,40 @@ pub(crate) fn code_value(bytes: &[u8]) -> u32 {
 #[derive(Debug, Clone)]
 enum RangeDst {
     /// First destination as UTF-16 units; the last unit grows with the code.
-    Start(Vec<u16>),
+    Start(Units),
     /// One destination per code.
     Array(Vec<Box<str>>),
+}
+
+/// UTF-16 units, kept inline when there are at most two (one character: nearly every range
+/// destination), which saves an allocation per `bfrange` entry.
+#[derive(Debug, Clone)]
+enum Units {
+    Inline([u16; 2], u8),
+    Heap(Vec<u16>),
+}
+
+impl Units {
+    fn new(units: impl ExactSizeIterator<Item = u16>) -> Units {
+        if units.len() <= 2 {
+            let mut a = [0u16; 2];
+            let mut n = 0u8;
+            for (slot, u) in a.iter_mut().zip(units) {
+                *slot = u;
+                n += 1;
+            }
+            Units::Inline(a, n)
+        } else {
+            Units::Heap(units.collect())
+        }
+    }
+
+    fn as_slice(&self) -> &[u16] {
+        match self {
+            Units::Inline(a, n) => a.get(..usize::from(*n)).unwrap_or_default(),
+            Units::Heap(v) => v,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -268,15 +299,12 @@ impl CMap {
                     let dst = match it.next() {
                         Some(Tok::Hex(d)) => {
                             let d = hex_into(d, &mut b);
-                            let units: Vec<u16> = if d.len() == 1 {
-                                vec![u16::from(d[0])]
+                            let units = if d.len() == 1 {
+                                Units::new([u16::from(d[0])].into_iter())
                             } else {
-                                d.chunks(2)
-                                    .map(|c| {
-                                        u16::from(c[0]) << 8
-                                            | u16::from(c.get(1).copied().unwrap_or(0))
-                                    })
-                                    .collect()
+                                Units::new(d.chunks(2).map(|c| {
+                                    u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0))
+                                }))
                             };
                             RangeDst::Start(units)
                         }
@@ -300,14 +328,14 @@ impl CMap {
                         }
                         // A numeric destination is what a broken writer puts in place of
                         // `bfrange` hex: read it as a code point.
-                        Some(Tok::Num(n)) => RangeDst::Start(
-                            char::from_u32(n as u32)
-                                .map(|c| {
-                                    let mut b = [0u16; 2];
-                                    c.encode_utf16(&mut b).to_vec()
-                                })
-                                .unwrap_or_default(),
-                        ),
+                        Some(Tok::Num(n)) => {
+                            let mut buf = [0u16; 2];
+                            let units: &[u16] = match char::from_u32(n as u32) {
+                                Some(c) => c.encode_utf16(&mut buf),
+                                None => &[],
+                            };
+                            RangeDst::Start(Units::new(units.iter().copied()))
+                        }
                         _ => continue,
                     };
                     if hi >= lo && hi - lo <= 0x10000 {
@@ -390,7 +418,7 @@ impl CMap {
                     None => false,
                 },
                 RangeDst::Start(units) => {
-                    let Some((last, head)) = units.split_last() else {
+                    let Some((last, head)) = units.as_slice().split_last() else {
                         return false;
                     };
                     // A range destination that is a lone code point above the BMP is written as a
@@ -702,6 +730,23 @@ endcmap";
         assert_eq!(c.lookup(0x11).as_deref(), Some("B"));
         assert_eq!(c.lookup(0x22).as_deref(), Some("Z"));
         assert_eq!(c.lookup(0x23), None);
+    }
+
+    #[test]
+    fn range_destinations_of_every_length() {
+        let c = CMap::parse(
+            b"1 begincodespacerange <00> <FF> endcodespacerange
+4 beginbfrange <01> <02> <D840DC00> <03> <04> <0066006600A0> <05> <05> <41> <06> <07> <> endbfrange
+1 beginbfrange <08> <09> 20320 endbfrange",
+        );
+        assert_eq!(c.lookup(1).as_deref(), Some("\u{20000}"));
+        assert_eq!(c.lookup(2).as_deref(), Some("\u{20001}"));
+        assert_eq!(c.lookup(3).as_deref(), Some("ff\u{a0}"));
+        assert_eq!(c.lookup(4).as_deref(), Some("ff\u{a1}"));
+        assert_eq!(c.lookup(5).as_deref(), Some("A"));
+        assert_eq!(c.lookup(6), None);
+        assert_eq!(c.lookup(8).as_deref(), Some("你"));
+        assert_eq!(c.lookup(9).as_deref(), Some("佡"));
     }
 
     #[test]
