@@ -249,7 +249,10 @@ impl<'a> Lexer<'a> {
     #[cold]
     #[inline(never)]
     fn escaped_string(&mut self) -> Vec<u8> {
-        let mut out = Vec::new();
+        // Sized once for the string as long as it could be (short strings: nearly all of them);
+        // growing from empty took three allocations for a typical one.
+        let left = self.data.len().saturating_sub(self.pos);
+        let mut out = Vec::with_capacity(left.min(64));
         let mut depth = 0usize;
         while let Some(&b) = self.data.get(self.pos) {
             self.pos += 1;
