@@ -790,6 +790,9 @@ impl Font {
     /// codes give their ranges in it): one buffer for all codes rather than a string each.
     ///
     /// `memo` remembers codes across calls when the font has a [`Font::memo_id`].
+    // Inlined into `Interp::show`, its one caller outside tests: called for every string shown,
+    // often of one or two codes (a TJ array kerned glyph by glyph).
+    #[inline(always)]
     pub(crate) fn decode(
         &self,
         s: &[u8],
