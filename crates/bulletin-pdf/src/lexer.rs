@@ -79,6 +79,23 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// The value of every hex digit; 0xff for other bytes.
+static HEX: [u8; 256] = {
+    let mut t = [0xff; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 #[inline]
 fn hex_val(b: u8) -> Option<u8> {
     match b {
@@ -326,9 +343,19 @@ impl<'a> Lexer<'a> {
 /// Appends the bytes of a hexadecimal string (as given by [`Tok::Hex`]) to `out`: characters
 /// that are not hex digits are skipped, and an odd last digit is followed by 0.
 pub(crate) fn decode_hex(raw: &[u8], out: &mut Vec<u8>) {
+    // Pairs of digits and nothing else (nearly always): one table load a byte, and the bytes
+    // written by an exact-size extend.
+    if raw.len() % 2 == 0 && raw.iter().all(|&b| HEX[usize::from(b)] < 16) {
+        out.extend(
+            raw.chunks_exact(2)
+                .map(|p| HEX[usize::from(p[0])] << 4 | HEX[usize::from(p[1])]),
+        );
+        return;
+    }
     let mut hi: Option<u8> = None;
     for &b in raw {
-        if let Some(v) = hex_val(b) {
+        let v = HEX[usize::from(b)];
+        if v < 16 {
             match hi.take() {
                 Some(h) => out.push(h << 4 | v),
                 None => hi = Some(v),
@@ -443,6 +470,43 @@ mod tests {
         assert_eq!(t[6], Tok::Num(-0.5));
         assert_eq!(t[7], Tok::ArrOpen);
         assert_eq!(t[11], Tok::Op(b"TJ"));
+    }
+
+    #[test]
+    fn hex_decoding_matches_digit_by_digit() {
+        let slow = |raw: &[u8]| {
+            let mut out = Vec::new();
+            let mut hi = None;
+            for v in raw.iter().filter_map(|&b| hex_val(b)) {
+                match hi.take() {
+                    Some(h) => out.push(h << 4 | v),
+                    None => hi = Some(v),
+                }
+            }
+            out.extend(hi.map(|h| h << 4));
+            out
+        };
+        for raw in [
+            &b""[..],
+            b"4",
+            b"4E2D",
+            b"4e2dA",
+            b"4E 2D",
+            b"4E2 D",
+            b"\n4E2D\n",
+            b"zz4E",
+            b"4Eg2D",
+            b"fF00aB9",
+            b"0123456789abcdefABCDEF",
+        ] {
+            let mut out = vec![7];
+            decode_hex(raw, &mut out);
+            assert_eq!(out[1..], slow(raw), "{raw:?}");
+        }
+        for b in 0..=255u8 {
+            assert_eq!(HEX[usize::from(b)] < 16, hex_val(b).is_some());
+            assert_eq!(hex_val(b).unwrap_or(0xff), HEX[usize::from(b)]);
+        }
     }
 
     #[test]
