@@ -210,6 +210,12 @@ impl Layout {
         self.direction_order.clear();
         self.direction_order.extend(0..self.directions.len());
         let dirs = &self.directions;
+        if dirs.len() == 1 {
+            // One direction (nearly every page): its glyphs are all of them, in order.
+            self.by_direction.clear();
+            self.by_direction.extend(0..glyphs.len());
+            return;
+        }
         self.direction_order
             .sort_by_key(|&k| (dirs[k].q != (20, 0), std::cmp::Reverse(dirs[k].count)));
         // Counting sort of the glyph indices into their directions' ranges, in glyph order.
