@@ -141,6 +141,27 @@ pub(crate) struct CMap {
     pub(crate) vertical: bool,
 }
 
+/// How many `bfchar` entries `data` announces (the count before each `beginbfchar`), at most
+/// one per 8 bytes of it: the map of a large ToUnicode CMap is then sized once instead of being
+/// rehashed as it doubles, section after section of 100 entries.
+fn bfchar_entries(data: &[u8]) -> usize {
+    let mut n = 0usize;
+    for at in memchr::memmem::find_iter(data, b"beginbfchar") {
+        let head = data.get(..at).unwrap_or_default().trim_ascii_end();
+        let digits = head
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+            .min(6);
+        let count = head[head.len() - digits..]
+            .iter()
+            .fold(0usize, |v, &d| v * 10 + usize::from(d - b'0'));
+        n = n.saturating_add(count);
+    }
+    n.min(data.len() / 8)
+}
+
 /// UTF-16BE bytes (or, if that fails, single bytes) as text.
 fn utf16_text(bytes: &[u8]) -> Option<Box<str>> {
     let mut s = String::new();
@@ -171,6 +192,7 @@ impl CMap {
     /// Parses a CMap stream. Never fails: unreadable sections are skipped.
     pub(crate) fn parse(data: &[u8]) -> CMap {
         let mut cmap = CMap::default();
+        cmap.chars.reserve(bfchar_entries(data));
         let mut lx = Lexer::new(data);
         let mut prev: Option<Tok<'_>> = None;
         let mut prev2: Option<Tok<'_>> = None;
@@ -730,6 +752,19 @@ endcmap";
         assert_eq!(c.lookup(0x11).as_deref(), Some("B"));
         assert_eq!(c.lookup(0x22).as_deref(), Some("Z"));
         assert_eq!(c.lookup(0x23), None);
+    }
+
+    #[test]
+    fn bfchar_counts_are_read_ahead() {
+        assert_eq!(bfchar_entries(TOUNI), 3);
+        let mut many = Vec::new();
+        for _ in 0..40 {
+            many.extend_from_slice(b"100 beginbfchar <01> <41> endbfchar\n2\nbeginbfchar ");
+            many.extend_from_slice(&[b' '; 1000]);
+        }
+        assert_eq!(bfchar_entries(&many), 40 * 102);
+        // Never more than the data could hold.
+        assert_eq!(bfchar_entries(b"99999999 beginbfchar"), 2);
     }
 
     #[test]
