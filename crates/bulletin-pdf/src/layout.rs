@@ -355,11 +355,11 @@ fn split_row(page: &PageContent, row: &[Item], kept: &mut Vec<Item>, segs: &mut 
         // Fake bold: the same glyph drawn again a hair's breadth away, among the last four kept.
         let mut dup = false;
         for p in kept[seg.start..].iter().rev().take(4) {
-            let pg = &glyphs[p.g];
-            if pg.t1 - pg.t0 == g.t1 - g.t0
-                && (p.along - it.along).abs() < 0.2 * size
+            // The positions first: they rule out nearly every pair without loading the glyph.
+            if (p.along - it.along).abs() < 0.2 * size
                 && (p.key - it.key).abs() < 0.2 * size
-                && pg.t0 != g.t0
+                && glyphs[p.g].t1 - glyphs[p.g].t0 == g.t1 - g.t0
+                && glyphs[p.g].t0 != g.t0
                 && same_text(page, p.g, it.g)
             {
                 dup = true;
