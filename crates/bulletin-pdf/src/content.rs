@@ -810,7 +810,9 @@ impl<'a> Interp<'a> {
 
     /// Shows one string: emits its glyphs and advances the text matrix.
     fn show(&mut self, s: &[u8], gs: &GState, tm: &mut Matrix) {
-        let Some(font) = gs.font.clone() else { return };
+        let Some(font) = gs.font.as_deref() else {
+            return;
+        };
         self.codes.clear();
         self.code_text.clear();
         let room = MAX_GLYPHS_PER_PAGE.saturating_sub(self.out.glyphs.len());
