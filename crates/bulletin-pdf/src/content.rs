@@ -848,17 +848,17 @@ impl<'a> Interp<'a> {
             (1.0, 0.0)
         };
         let mut adv = 0.0f32;
-        let codes = std::mem::take(&mut self.codes);
-        let code_text = std::mem::take(&mut self.code_text);
+        // Borrowed field by field: the scratch is read while the page's output grows.
+        let (codes, code_text, out) = (&self.codes, &self.code_text, &mut self.out);
         // Nearly always the whole string's text is kept as it is: then it is copied at once and
         // each glyph gets its range of it (the text of a glyph dropped below stays unused there).
-        let base = self.out.text.len();
+        let base = out.text.len();
         let plain = code_text.chars().all(is_plain);
         if plain {
-            self.out.text.push_str(&code_text);
+            out.text.push_str(code_text);
         }
         let mut kept_end = base;
-        for code in &codes {
+        for code in codes {
             let w = code.width * gs.size;
             let spacing = gs.tc + if code.word_space { gs.tw } else { 0.0 };
             let (ox, oy) = if vertical {
@@ -884,24 +884,24 @@ impl<'a> Interp<'a> {
                     None => (base, base),
                 }
             } else {
-                let t0 = self.out.text.len();
-                push_kept(text.unwrap_or(""), &mut self.out.text);
-                (t0, self.out.text.len())
+                let t0 = out.text.len();
+                push_kept(text.unwrap_or(""), &mut out.text);
+                (t0, out.text.len())
             };
             if t1 == t0 {
-                self.out.unmapped += 1;
+                out.unmapped += 1;
                 continue;
             }
             if !(ox.is_finite() && oy.is_finite() && size.is_finite())
-                || self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE
+                || out.glyphs.len() >= MAX_GLYPHS_PER_PAGE
             {
                 if !plain {
-                    self.out.text.truncate(t0);
+                    out.text.truncate(t0);
                 }
                 continue;
             }
             kept_end = t1;
-            self.out.glyphs.push(Glyph {
+            out.glyphs.push(Glyph {
                 t0: t0 as u32,
                 t1: t1 as u32,
                 x: ox,
@@ -916,10 +916,8 @@ impl<'a> Interp<'a> {
         if plain {
             // Glyphs are dropped at the end of a string (past the page's cap, or once the
             // advance overflows): their text goes too.
-            self.out.text.truncate(kept_end);
+            out.text.truncate(kept_end);
         }
-        self.codes = codes;
-        self.code_text = code_text;
         *tm = if vertical {
             Matrix::translate(0.0, -adv).then(tm)
         } else {
