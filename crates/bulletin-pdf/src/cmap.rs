@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::lexer::{Lexer, Tok, decode_hex, hex_bytes};
+use crate::lexer::{Lexer, Tok, decode_hex};
 
 /// One `begincodespacerange` entry.
 #[derive(Debug, Clone)]
@@ -79,9 +79,40 @@ pub(crate) fn code_value(bytes: &[u8]) -> u32 {
 #[derive(Debug, Clone)]
 enum RangeDst {
     /// First destination as UTF-16 units; the last unit grows with the code.
-    Start(Vec<u16>),
+    Start(Units),
     /// One destination per code.
     Array(Vec<Box<str>>),
+}
+
+/// UTF-16 units, kept inline when there are at most two (one character: nearly every range
+/// destination), which saves an allocation per `bfrange` entry.
+#[derive(Debug, Clone)]
+enum Units {
+    Inline([u16; 2], u8),
+    Heap(Vec<u16>),
+}
+
+impl Units {
+    fn new(units: impl ExactSizeIterator<Item = u16>) -> Units {
+        if units.len() <= 2 {
+            let mut a = [0u16; 2];
+            let mut n = 0u8;
+            for (slot, u) in a.iter_mut().zip(units) {
+                *slot = u;
+                n += 1;
+            }
+            Units::Inline(a, n)
+        } else {
+            Units::Heap(units.collect())
+        }
+    }
+
+    fn as_slice(&self) -> &[u16] {
+        match self {
+            Units::Inline(a, n) => a.get(..usize::from(*n)).unwrap_or_default(),
+            Units::Heap(v) => v,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +139,27 @@ pub(crate) struct CMap {
     pub(crate) usecmap: Option<Vec<u8>>,
     /// `/WMode 1`.
     pub(crate) vertical: bool,
+}
+
+/// How many `bfchar` entries `data` announces (the count before each `beginbfchar`), at most
+/// one per 8 bytes of it: the map of a large ToUnicode CMap is then sized once instead of being
+/// rehashed as it doubles, section after section of 100 entries.
+fn bfchar_entries(data: &[u8]) -> usize {
+    let mut n = 0usize;
+    for at in memchr::memmem::find_iter(data, b"beginbfchar") {
+        let head = data.get(..at).unwrap_or_default().trim_ascii_end();
+        let digits = head
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+            .min(6);
+        let count = head[head.len() - digits..]
+            .iter()
+            .fold(0usize, |v, &d| v * 10 + usize::from(d - b'0'));
+        n = n.saturating_add(count);
+    }
+    n.min(data.len() / 8)
 }
 
 /// UTF-16BE bytes (or, if that fails, single bytes) as text.
@@ -140,6 +192,7 @@ impl CMap {
     /// Parses a CMap stream. Never fails: unreadable sections are skipped.
     pub(crate) fn parse(data: &[u8]) -> CMap {
         let mut cmap = CMap::default();
+        cmap.chars.reserve(bfchar_entries(data));
         let mut lx = Lexer::new(data);
         let mut prev: Option<Tok<'_>> = None;
         let mut prev2: Option<Tok<'_>> = None;
@@ -267,16 +320,13 @@ impl CMap {
                     let (lo, hi) = (code_value(lo), code_value(hex_into(hi, &mut b)));
                     let dst = match it.next() {
                         Some(Tok::Hex(d)) => {
-                            let d = hex_bytes(d);
-                            let units: Vec<u16> = if d.len() == 1 {
-                                vec![u16::from(d[0])]
+                            let d = hex_into(d, &mut b);
+                            let units = if d.len() == 1 {
+                                Units::new([u16::from(d[0])].into_iter())
                             } else {
-                                d.chunks(2)
-                                    .map(|c| {
-                                        u16::from(c[0]) << 8
-                                            | u16::from(c.get(1).copied().unwrap_or(0))
-                                    })
-                                    .collect()
+                                Units::new(d.chunks(2).map(|c| {
+                                    u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0))
+                                }))
                             };
                             RangeDst::Start(units)
                         }
@@ -286,7 +336,7 @@ impl CMap {
                                 match t {
                                     Tok::ArrClose => break,
                                     Tok::Hex(d) => {
-                                        v.push(utf16_text(&hex_bytes(d)).unwrap_or_default())
+                                        v.push(utf16_text(hex_into(d, &mut b)).unwrap_or_default())
                                     }
                                     Tok::Name(n) => v.push(
                                         crate::encodings::glyph_name_to_unicode(&n)
@@ -300,14 +350,14 @@ impl CMap {
                         }
                         // A numeric destination is what a broken writer puts in place of
                         // `bfrange` hex: read it as a code point.
-                        Some(Tok::Num(n)) => RangeDst::Start(
-                            char::from_u32(n as u32)
-                                .map(|c| {
-                                    let mut b = [0u16; 2];
-                                    c.encode_utf16(&mut b).to_vec()
-                                })
-                                .unwrap_or_default(),
-                        ),
+                        Some(Tok::Num(n)) => {
+                            let mut buf = [0u16; 2];
+                            let units: &[u16] = match char::from_u32(n as u32) {
+                                Some(c) => c.encode_utf16(&mut buf),
+                                None => &[],
+                            };
+                            RangeDst::Start(Units::new(units.iter().copied()))
+                        }
                         _ => continue,
                     };
                     if hi >= lo && hi - lo <= 0x10000 {
@@ -361,6 +411,7 @@ impl CMap {
     }
 
     /// Unicode text of `code` (a ToUnicode lookup), as an owned string.
+    #[cfg(test)]
     pub(crate) fn lookup(&self, code: u32) -> Option<String> {
         let mut out = String::new();
         self.lookup_into(code, &mut out).then_some(out)
@@ -389,7 +440,7 @@ impl CMap {
                     None => false,
                 },
                 RangeDst::Start(units) => {
-                    let Some((last, head)) = units.split_last() else {
+                    let Some((last, head)) = units.as_slice().split_last() else {
                         return false;
                     };
                     // A range destination that is a lone code point above the BMP is written as a
@@ -701,6 +752,36 @@ endcmap";
         assert_eq!(c.lookup(0x11).as_deref(), Some("B"));
         assert_eq!(c.lookup(0x22).as_deref(), Some("Z"));
         assert_eq!(c.lookup(0x23), None);
+    }
+
+    #[test]
+    fn bfchar_counts_are_read_ahead() {
+        assert_eq!(bfchar_entries(TOUNI), 3);
+        let mut many = Vec::new();
+        for _ in 0..40 {
+            many.extend_from_slice(b"100 beginbfchar <01> <41> endbfchar\n2\nbeginbfchar ");
+            many.extend_from_slice(&[b' '; 1000]);
+        }
+        assert_eq!(bfchar_entries(&many), 40 * 102);
+        // Never more than the data could hold.
+        assert_eq!(bfchar_entries(b"99999999 beginbfchar"), 2);
+    }
+
+    #[test]
+    fn range_destinations_of_every_length() {
+        let c = CMap::parse(
+            b"1 begincodespacerange <00> <FF> endcodespacerange
+4 beginbfrange <01> <02> <D840DC00> <03> <04> <0066006600A0> <05> <05> <41> <06> <07> <> endbfrange
+1 beginbfrange <08> <09> 20320 endbfrange",
+        );
+        assert_eq!(c.lookup(1).as_deref(), Some("\u{20000}"));
+        assert_eq!(c.lookup(2).as_deref(), Some("\u{20001}"));
+        assert_eq!(c.lookup(3).as_deref(), Some("ff\u{a0}"));
+        assert_eq!(c.lookup(4).as_deref(), Some("ff\u{a1}"));
+        assert_eq!(c.lookup(5).as_deref(), Some("A"));
+        assert_eq!(c.lookup(6), None);
+        assert_eq!(c.lookup(8).as_deref(), Some("你"));
+        assert_eq!(c.lookup(9).as_deref(), Some("佡"));
     }
 
     #[test]

@@ -140,29 +140,116 @@ struct GState {
     rise: f32,
 }
 
-#[derive(Debug)]
+/// An operand of the operator being read. `Copy`, so that the operands cost nothing to drop
+/// once their operator has run (millions of times a corpus): the bytes the lexer had to unescape
+/// live in [`Operands::owned`] and the items of arrays in [`Operands::elems`].
+#[derive(Debug, Clone, Copy)]
 enum Operand<'a> {
     Num(f32),
-    Name(Cow<'a, [u8]>),
+    Name(Text<'a>),
     /// A literal string, or a hex string decoded.
-    Str(Cow<'a, [u8]>),
+    Str(Text<'a>),
     /// A hex string as written: decoded only if it is shown.
     Hex(&'a [u8]),
-    Arr(Vec<Operand<'a>>),
+    /// An array: its items are `elems[start..end]`. Arrays nested in it are read past and kept
+    /// as `Other`: no operator looks into them.
+    Arr(usize, usize),
     Other,
 }
 
-impl Operand<'_> {
-    fn into_owned(self) -> Operand<'static> {
-        match self {
-            Operand::Num(n) => Operand::Num(n),
-            Operand::Name(n) => Operand::Name(Cow::Owned(n.into_owned())),
-            Operand::Str(s) => Operand::Str(Cow::Owned(s.into_owned())),
-            Operand::Hex(h) => Operand::Str(Cow::Owned(hex_bytes(h))),
-            Operand::Arr(a) => Operand::Arr(a.into_iter().map(Operand::into_owned).collect()),
-            Operand::Other => Operand::Other,
+/// The bytes of a name or string operand.
+#[derive(Debug, Clone, Copy)]
+enum Text<'a> {
+    Borrowed(&'a [u8]),
+    /// Index into [`Operands::owned`].
+    Owned(usize),
+}
+
+/// The operands read since the last operator, and what they refer to.
+#[derive(Default)]
+struct Operands<'a> {
+    ops: Vec<Operand<'a>>,
+    /// The items of the array operands, one array after the other.
+    elems: Vec<Operand<'a>>,
+    /// Unescaped strings and names.
+    owned: Vec<Vec<u8>>,
+}
+
+impl<'a> Operands<'a> {
+    fn text(&self, t: Text<'a>) -> &[u8] {
+        match t {
+            Text::Borrowed(b) => b,
+            Text::Owned(i) => self.owned.get(i).map_or(&[], Vec::as_slice),
         }
     }
+
+    fn keep(&mut self, c: Cow<'a, [u8]>) -> Text<'a> {
+        match c {
+            Cow::Borrowed(b) => Text::Borrowed(b),
+            Cow::Owned(v) => {
+                self.owned.push(v);
+                Text::Owned(self.owned.len() - 1)
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.ops.clear();
+        self.elems.clear();
+        if !self.owned.is_empty() {
+            self.owned.clear();
+        }
+    }
+
+    /// `c`, borrowed; the items of an array go to `elems`.
+    fn borrow_carried(&mut self, c: &'a Carried) -> Operand<'a> {
+        match c {
+            Carried::Num(n) => Operand::Num(*n),
+            Carried::Name(v) => Operand::Name(Text::Borrowed(v)),
+            Carried::Str(v) => Operand::Str(Text::Borrowed(v)),
+            Carried::Arr(items) => {
+                let start = self.elems.len();
+                for it in items {
+                    let e = match it {
+                        Carried::Arr(_) => Operand::Other,
+                        other => self.borrow_carried(other),
+                    };
+                    self.elems.push(e);
+                }
+                Operand::Arr(start, self.elems.len())
+            }
+            Carried::Other => Operand::Other,
+        }
+    }
+
+    /// `op` with its bytes copied out, to outlive the stream.
+    fn to_carried(&self, op: &Operand<'a>) -> Carried {
+        match *op {
+            Operand::Num(n) => Carried::Num(n),
+            Operand::Name(t) => Carried::Name(self.text(t).to_vec()),
+            Operand::Str(t) => Carried::Str(self.text(t).to_vec()),
+            Operand::Hex(h) => Carried::Str(hex_bytes(h)),
+            Operand::Arr(a, b) => Carried::Arr(
+                self.elems
+                    .get(a..b)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|e| self.to_carried(e))
+                    .collect(),
+            ),
+            Operand::Other => Carried::Other,
+        }
+    }
+}
+
+/// An operand left at the end of a stream, owning its bytes.
+#[derive(Debug)]
+enum Carried {
+    Num(f32),
+    Name(Vec<u8>),
+    Str(Vec<u8>),
+    Arr(Vec<Carried>),
+    Other,
 }
 
 /// The state of one content sequence (a page's streams, or one form), kept across the streams of
@@ -173,7 +260,7 @@ pub(crate) struct Frame {
     tm: Matrix,
     tlm: Matrix,
     /// Operands left at the end of one stream, for the operator at the start of the next.
-    carry: Vec<Operand<'static>>,
+    carry: Vec<Carried>,
 }
 
 impl Frame {
@@ -434,11 +521,14 @@ impl<'a> Interp<'a> {
             tlm,
             carry,
         } = frame;
-        let mut ops: Vec<Operand<'_>> = std::mem::take(carry);
-        // Reused from one operator to the next: the bytes of a hex string being shown, and the
-        // vector of the last array operand (a TJ array on nearly every text line).
+        let carried = std::mem::take(carry);
+        let mut o = Operands::default();
+        for c in &carried {
+            let op = o.borrow_carried(c);
+            o.ops.push(op);
+        }
+        // Reused from one operator to the next: the bytes of a hex string being shown.
         let mut hex: Vec<u8> = Vec::new();
-        let mut spare_array: Vec<Operand<'_>> = Vec::new();
         let mut lx = Lexer::new(content);
         while let Some(tok) = lx.next_tok() {
             if !self.spend(1) {
@@ -446,33 +536,35 @@ impl<'a> Interp<'a> {
             }
             let op = match tok {
                 Tok::Num(n) => {
-                    ops.push(Operand::Num(n as f32));
+                    o.ops.push(Operand::Num(n as f32));
                     continue;
                 }
                 Tok::Name(n) => {
-                    ops.push(Operand::Name(n));
+                    let t = o.keep(n);
+                    o.ops.push(Operand::Name(t));
                     continue;
                 }
                 Tok::Str(s) => {
-                    ops.push(Operand::Str(s));
+                    let t = o.keep(s);
+                    o.ops.push(Operand::Str(t));
                     continue;
                 }
                 Tok::Hex(h) => {
-                    ops.push(Operand::Hex(h));
+                    o.ops.push(Operand::Hex(h));
                     continue;
                 }
                 Tok::ArrOpen => {
-                    let mut arr = std::mem::take(&mut spare_array);
-                    read_array(&mut lx, 0, &mut arr);
-                    if !self.spend(arr.len() as u64) {
+                    let start = o.elems.len();
+                    read_array(&mut lx, 0, &mut o);
+                    if !self.spend((o.elems.len() - start) as u64) {
                         return Ok(());
                     }
-                    ops.push(Operand::Arr(arr));
+                    o.ops.push(Operand::Arr(start, o.elems.len()));
                     continue;
                 }
                 Tok::DictOpen => {
                     skip_dict(&mut lx);
-                    ops.push(Operand::Other);
+                    o.ops.push(Operand::Other);
                     continue;
                 }
                 Tok::ArrClose | Tok::DictClose | Tok::ProcOpen | Tok::ProcClose => {
@@ -481,14 +573,15 @@ impl<'a> Interp<'a> {
                 }
                 Tok::Op(op) => op,
             };
-            if ops.len() > 64 {
+            if o.ops.len() > 64 {
                 // Garbage or a malformed stream: operands that no operator takes.
-                ops.clear();
+                o.clear();
             }
             self.op_count += 1;
             if self.op_count % 2048 == 0 {
                 self.check_deadline()?;
             }
+            let ops = &o.ops;
             let n = |i: usize| -> f32 {
                 match ops.get(i) {
                     Some(Operand::Num(v)) if v.is_finite() => *v,
@@ -521,8 +614,8 @@ impl<'a> Interp<'a> {
                 }
                 b"ET" => {}
                 b"Tf" => {
-                    if let Some(Operand::Name(name)) = ops.first() {
-                        gs.font = self.font(resources, name)?;
+                    if let Some(&Operand::Name(name)) = ops.first() {
+                        gs.font = self.font(resources, o.text(name))?;
                     }
                     gs.size = n(1);
                 }
@@ -553,14 +646,14 @@ impl<'a> Interp<'a> {
                 }
                 b"Tj" => {
                     if let Some(s) = ops.first() {
-                        self.show_operand(s, gs, tm, &mut hex);
+                        self.show_operand(s, &o, gs, tm, &mut hex);
                     }
                 }
                 b"'" => {
                     *tlm = Matrix::translate(0.0, -gs.tl).then(tlm);
                     *tm = *tlm;
                     if let Some(s) = ops.first() {
-                        self.show_operand(s, gs, tm, &mut hex);
+                        self.show_operand(s, &o, gs, tm, &mut hex);
                     }
                 }
                 b"\"" => {
@@ -569,15 +662,15 @@ impl<'a> Interp<'a> {
                     *tlm = Matrix::translate(0.0, -gs.tl).then(tlm);
                     *tm = *tlm;
                     if let Some(s) = ops.get(2) {
-                        self.show_operand(s, gs, tm, &mut hex);
+                        self.show_operand(s, &o, gs, tm, &mut hex);
                     }
                 }
                 b"TJ" => {
-                    if let Some(Operand::Arr(items)) = ops.first() {
-                        for it in items {
+                    if let Some(&Operand::Arr(a, b)) = ops.first() {
+                        for it in o.elems.get(a..b).unwrap_or_default() {
                             match it {
                                 Operand::Str(_) | Operand::Hex(_) => {
-                                    self.show_operand(it, gs, tm, &mut hex)
+                                    self.show_operand(it, &o, gs, tm, &mut hex)
                                 }
                                 Operand::Num(v) if v.is_finite() => {
                                     let adj = -v / 1000.0 * gs.size;
@@ -594,8 +687,8 @@ impl<'a> Interp<'a> {
                     }
                 }
                 b"Do" => {
-                    if let Some(Operand::Name(name)) = ops.first() {
-                        self.do_xobject(resources, name, gs, depth)?;
+                    if let Some(&Operand::Name(name)) = ops.first() {
+                        self.do_xobject(resources, o.text(name), gs, depth)?;
                     }
                 }
                 b"BI" => {
@@ -615,15 +708,10 @@ impl<'a> Interp<'a> {
             } else {
                 self.out.unknown_ops += 1;
             }
-            // Keep the vector of a TJ array for the next one.
-            if let Some(Operand::Arr(a)) = ops.first_mut() {
-                spare_array = std::mem::take(a);
-                spare_array.clear();
-            }
-            ops.clear();
+            o.clear();
         }
-        if ops.len() <= 64 {
-            carry.extend(ops.into_iter().map(Operand::into_owned));
+        if o.ops.len() <= 64 {
+            carry.extend(o.ops.iter().map(|op| o.to_carried(op)));
         }
         Ok(())
     }
@@ -698,9 +786,19 @@ impl<'a> Interp<'a> {
 
     /// Shows a string operand, literal or hex (`hex` is scratch for its bytes); other operands
     /// show nothing.
-    fn show_operand(&mut self, op: &Operand<'_>, gs: &GState, tm: &mut Matrix, hex: &mut Vec<u8>) {
-        match op {
-            Operand::Str(s) => self.show(s, gs, tm),
+    // Inlined into the content loop: a call per string shown (446 k on the corpus) that
+    // mostly moved registers about before calling `show`.
+    #[inline(always)]
+    fn show_operand(
+        &mut self,
+        op: &Operand<'_>,
+        o: &Operands<'_>,
+        gs: &GState,
+        tm: &mut Matrix,
+        hex: &mut Vec<u8>,
+    ) {
+        match *op {
+            Operand::Str(s) => self.show(o.text(s), gs, tm),
             Operand::Hex(h) => {
                 hex.clear();
                 decode_hex(h, hex);
@@ -712,7 +810,9 @@ impl<'a> Interp<'a> {
 
     /// Shows one string: emits its glyphs and advances the text matrix.
     fn show(&mut self, s: &[u8], gs: &GState, tm: &mut Matrix) {
-        let Some(font) = gs.font.clone() else { return };
+        let Some(font) = gs.font.as_deref() else {
+            return;
+        };
         self.codes.clear();
         self.code_text.clear();
         let room = MAX_GLYPHS_PER_PAGE.saturating_sub(self.out.glyphs.len());
@@ -748,17 +848,17 @@ impl<'a> Interp<'a> {
             (1.0, 0.0)
         };
         let mut adv = 0.0f32;
-        let codes = std::mem::take(&mut self.codes);
-        let code_text = std::mem::take(&mut self.code_text);
+        // Borrowed field by field: the scratch is read while the page's output grows.
+        let (codes, code_text, out) = (&self.codes, &self.code_text, &mut self.out);
         // Nearly always the whole string's text is kept as it is: then it is copied at once and
         // each glyph gets its range of it (the text of a glyph dropped below stays unused there).
-        let base = self.out.text.len();
+        let base = out.text.len();
         let plain = code_text.chars().all(is_plain);
         if plain {
-            self.out.text.push_str(&code_text);
+            out.text.push_str(code_text);
         }
         let mut kept_end = base;
-        for code in &codes {
+        for code in codes {
             let w = code.width * gs.size;
             let spacing = gs.tc + if code.word_space { gs.tw } else { 0.0 };
             let (ox, oy) = if vertical {
@@ -784,24 +884,24 @@ impl<'a> Interp<'a> {
                     None => (base, base),
                 }
             } else {
-                let t0 = self.out.text.len();
-                push_kept(text.unwrap_or(""), &mut self.out.text);
-                (t0, self.out.text.len())
+                let t0 = out.text.len();
+                push_kept(text.unwrap_or(""), &mut out.text);
+                (t0, out.text.len())
             };
             if t1 == t0 {
-                self.out.unmapped += 1;
+                out.unmapped += 1;
                 continue;
             }
             if !(ox.is_finite() && oy.is_finite() && size.is_finite())
-                || self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE
+                || out.glyphs.len() >= MAX_GLYPHS_PER_PAGE
             {
                 if !plain {
-                    self.out.text.truncate(t0);
+                    out.text.truncate(t0);
                 }
                 continue;
             }
             kept_end = t1;
-            self.out.glyphs.push(Glyph {
+            out.glyphs.push(Glyph {
                 t0: t0 as u32,
                 t1: t1 as u32,
                 x: ox,
@@ -816,10 +916,8 @@ impl<'a> Interp<'a> {
         if plain {
             // Glyphs are dropped at the end of a string (past the page's cap, or once the
             // advance overflows): their text goes too.
-            self.out.text.truncate(kept_end);
+            out.text.truncate(kept_end);
         }
-        self.codes = codes;
-        self.code_text = code_text;
         *tm = if vertical {
             Matrix::translate(0.0, -adv).then(tm)
         } else {
@@ -852,33 +950,36 @@ fn is_plain(c: char) -> bool {
     (' '..='~').contains(&c) || ('\u{3001}'..='\u{fdff}').contains(&c)
 }
 
-/// Reads the items of an array operand after its `[` into `v` (empty).
-fn read_array<'b>(lx: &mut Lexer<'b>, depth: u32, v: &mut Vec<Operand<'b>>) {
+/// Reads the items of an array operand after its `[` into `o.elems`; the items of an array
+/// nested in it (`depth` > 0) are read past, counted but not kept.
+fn read_array<'b>(lx: &mut Lexer<'b>, depth: u32, o: &mut Operands<'b>) {
+    let mut n = 0usize;
     while let Some(t) = lx.next_tok() {
-        match t {
+        let item = match t {
             Tok::ArrClose => break,
-            Tok::Num(n) => v.push(Operand::Num(n as f32)),
-            Tok::Str(s) => v.push(Operand::Str(s)),
-            Tok::Hex(h) => v.push(Operand::Hex(h)),
-            Tok::Name(n) => v.push(Operand::Name(n)),
+            Tok::Num(x) => Operand::Num(x as f32),
+            Tok::Str(s) => Operand::Str(o.keep(s)),
+            Tok::Hex(h) => Operand::Hex(h),
+            Tok::Name(name) => Operand::Name(o.keep(name)),
             Tok::ArrOpen => {
                 if depth < 32 {
-                    let mut inner = Vec::new();
-                    read_array(lx, depth + 1, &mut inner);
-                    v.push(Operand::Arr(inner));
-                } else {
-                    v.push(Operand::Other);
+                    read_array(lx, depth + 1, o);
                 }
+                Operand::Other
             }
             Tok::DictOpen => {
                 skip_dict(lx);
-                v.push(Operand::Other);
+                Operand::Other
             }
             // An operator inside an array means the array was never closed: stop here.
             Tok::Op(_) => break,
-            _ => v.push(Operand::Other),
+            _ => Operand::Other,
+        };
+        if depth == 0 {
+            o.elems.push(item);
         }
-        if v.len() > 1_000_000 {
+        n += 1;
+        if n > 1_000_000 {
             break;
         }
     }
@@ -952,6 +1053,48 @@ mod tests {
         let flip = Matrix([1.0, 0.0, 0.0, -1.0, 0.0, 800.0]);
         assert!(it.run(content, res_dict, flip).is_ok());
         it.out
+    }
+
+    /// Runs `parts` as the streams of one page.
+    fn run_parts(parts: &[&[u8]]) -> PageContent {
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding", "FirstChar" => 32,
+            "Widths" => vec![250.into(); 95],
+        });
+        let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let mut cache = FontCache::default();
+        let res_dict = doc.get_dictionary(res).ok();
+        let mut it = Interp::new(&doc, &budget, &mut cache, None, 8);
+        let mut frame = Interp::begin(Matrix::IDENTITY);
+        for part in parts {
+            assert!(it.run_part(part, res_dict, &mut frame).is_ok());
+        }
+        it.out
+    }
+
+    #[test]
+    fn operands_carry_over_from_one_stream_to_the_next() {
+        let content: &[u8] =
+            br"BT /F#31 10 Tf 100 700 Td [(A) -1000 <42> [(x)] (\\\)) 500 (D)] TJ (E\(F) Tj ET";
+        let whole = run_parts(&[content]);
+        assert_eq!(whole.text, "AB\\)DE(F");
+        let key = |p: &PageContent| {
+            let g: Vec<_> = p.glyphs.iter().map(|g| (g.t0, g.t1, g.x, g.y)).collect();
+            (p.text.clone(), g)
+        };
+        // Split at every space outside the array: the operands read before it, the array and
+        // the unescaped strings included, reach the operator after it.
+        let open = content.iter().position(|&b| b == b'[').unwrap_or(0);
+        let close = content.windows(4).position(|w| w == b"] TJ").unwrap_or(0) + 1;
+        let splits = (0..content.len()).filter(|&i| content[i] == b' ' && (i < open || i >= close));
+        assert_eq!(splits.clone().count(), 11);
+        for i in splits {
+            let split = run_parts(&[&content[..i], &content[i..]]);
+            assert_eq!(key(&split), key(&whole), "split at {i}");
+        }
     }
 
     #[test]

@@ -411,14 +411,49 @@ fn xref_offsets_wrong(doc: &Document, bytes: &[u8]) -> bool {
                 bad += 1;
                 continue;
             };
-            let s = String::from_utf8_lossy(at);
-            let s = s.trim_start();
-            if !s.starts_with(&format!("{num} ")) || !s.contains("obj") {
+            if !object_header_at(at, num) {
                 bad += 1;
             }
         }
     }
     checked > 0 && bad > 0
+}
+
+/// Whether `at`, read as text (invalid UTF-8 replaced), starts after white space with "`num` "
+/// and contains "obj". Without allocating when the first character after the white space is
+/// ASCII (always, in a sound file): ASCII bytes read the same as bytes and as text.
+fn object_header_at(at: &[u8], num: u32) -> bool {
+    let start = at
+        .iter()
+        .position(|&b| !matches!(b, b'\t'..=b'\r' | b' '))
+        .unwrap_or(at.len());
+    let t = &at[start..];
+    match t.first() {
+        None => false,
+        Some(&b) if !b.is_ascii() => {
+            // Perhaps white space beyond ASCII (which the text's trim would skip): as text.
+            let s = String::from_utf8_lossy(at);
+            let s = s.trim_start();
+            s.starts_with(&format!("{num} ")) && s.contains("obj")
+        }
+        Some(_) => {
+            let mut digits = [0u8; 10];
+            let mut i = digits.len();
+            let mut n = num;
+            loop {
+                i -= 1;
+                digits[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            let digits = &digits[i..];
+            t.starts_with(digits)
+                && t.get(digits.len()) == Some(&b' ')
+                && memchr::memmem::find(t, b"obj").is_some()
+        }
+    }
 }
 
 fn rect_of(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
@@ -626,6 +661,53 @@ fn page_ref<'a>(d: &'a Dictionary, inh: &Inherited<'a>) -> PageRef<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_header_check_reads_bytes_as_the_text_check_did() {
+        let text_check = |at: &[u8], num: u32| {
+            let s = String::from_utf8_lossy(at);
+            let s = s.trim_start();
+            s.starts_with(&format!("{num} ")) && s.contains("obj")
+        };
+        let heads: [&[u8]; 12] = [
+            b"",
+            b" ",
+            b"\x0b\x0c\r\n\t ",
+            b"\x1c",
+            b"\xc2\x85",
+            b"\xc2\xa0 ",
+            b"\xe3\x80\x80",
+            b"\xe3\x80",
+            b"\xff",
+            b"\x00",
+            b"%",
+            b"\n\xc2",
+        ];
+        let bodies: [&[u8]; 9] = [
+            b"12 0 obj",
+            b"12 0 ob",
+            b"12 0 o\xffbj",
+            b"12  obj",
+            b"120 0 obj",
+            b"1 0 obj",
+            b"12\t0 obj",
+            b"12 0 R obj\xe4\xb8",
+            b"\xef\xbb\xbf12 0 obj",
+        ];
+        for head in heads {
+            for body in bodies {
+                let at = [head, body].concat();
+                for num in [0, 1, 12, 120, u32::MAX] {
+                    assert_eq!(
+                        object_header_at(&at, num),
+                        text_check(&at, num),
+                        "{at:?} {num}"
+                    );
+                }
+            }
+        }
+        assert!(object_header_at(b"\r\n4294967295 0 obj", u32::MAX));
+    }
 
     #[test]
     fn nesting_scan() {

@@ -81,7 +81,7 @@ pub(crate) struct Font {
     cids: CidSource,
     widths: Widths,
     /// Text of each single-byte code (simple fonts), resolved once at load.
-    simple_text: Vec<Option<Box<str>>>,
+    simple_text: SimpleText,
     to_unicode: Option<CMap>,
     /// Predefined CMap decoding for CID fonts with a Unicode or legacy CMap (also via usecmap).
     predef_text: Option<Predefined>,
@@ -95,6 +95,22 @@ pub(crate) struct Font {
     vadvance: f32,
     /// This font's number in its document's [`CodeMemo`]; 0 for none.
     pub(crate) memo_id: u32,
+}
+
+/// The text of the 256 codes of a simple font: one string for all of them (a string each was
+/// 200 allocations a font), and each mapped code's range of it.
+#[derive(Debug, Default)]
+struct SimpleText {
+    text: String,
+    ranges: Vec<Option<(u32, u32)>>,
+}
+
+impl SimpleText {
+    /// The text of `code`; `None` when the font does not map it.
+    fn get(&self, code: usize) -> Option<&str> {
+        let (a, b) = self.ranges.get(code).copied().flatten()?;
+        self.text.get(a as usize..b as usize)
+    }
 }
 
 /// Text and width of a code, as [`Font::decode`] found them.
@@ -380,7 +396,7 @@ impl Font {
         if subtype == b"TrueType" && !embedded {
             base = BaseEncoding::WinAnsi;
         }
-        let mut differences: Vec<Option<Vec<u8>>> = vec![None; 256];
+        let mut differences: Vec<Option<&[u8]>> = vec![None; 256];
         let mut has_differences = false;
         match get(doc, dict, b"Encoding") {
             Some(Object::Name(n)) => {
@@ -403,7 +419,7 @@ impl Font {
                                     .ok()
                                     .and_then(|c| differences.get_mut(c))
                                 {
-                                    *slot = Some(n.clone());
+                                    *slot = Some(n.as_slice());
                                     has_differences = true;
                                 }
                                 code += 1;
@@ -426,20 +442,25 @@ impl Font {
         let face = embedded_font.as_ref().and_then(Embedded::face);
         let gid_uni = face.as_ref().map(invert_cmap);
 
-        let mut simple_text: Vec<Option<Box<str>>> = Vec::with_capacity(256);
+        let mut simple_text = SimpleText {
+            text: String::new(),
+            ranges: Vec::with_capacity(256),
+        };
         for code in 0..=255u8 {
-            let mut t: Option<Box<str>> = to_unicode
+            let text = &mut simple_text.text;
+            let start = text.len();
+            // Each source appends the code's text and says so, or appends nothing.
+            let mut found = to_unicode
                 .as_ref()
-                .and_then(|c| c.lookup(u32::from(code)))
-                .map(String::into_boxed_str);
-            if t.is_none()
+                .is_some_and(|c| c.lookup_into(u32::from(code), text));
+            if !found
                 && let Some(Some(name)) = differences.get(usize::from(code))
+                && let Some(t) = glyph_name_to_unicode(name)
             {
-                t = glyph_name_to_unicode(name).map(String::into_boxed_str);
+                text.push_str(&t);
+                found = true;
             }
-            if t.is_none()
-                && let (Some(face), Some(gid_uni)) = (&face, &gid_uni)
-            {
+            if !found && let (Some(face), Some(gid_uni)) = (&face, &gid_uni) {
                 let mut gid = None;
                 if let Some(cmap) = face.tables().cmap {
                     for sub in cmap.subtables {
@@ -458,18 +479,30 @@ impl Font {
                         }
                     }
                 }
-                t = gid
+                if let Some(&c) = gid
                     .and_then(|g| gid_uni.get(&g.0))
                     .filter(|c| !('\u{e000}'..='\u{f8ff}').contains(*c))
-                    .map(|c| c.to_string().into_boxed_str());
+                {
+                    text.push(c);
+                    found = true;
+                }
             }
             let differs = differences
                 .get(usize::from(code))
                 .is_some_and(Option::is_some);
-            if t.is_none() && !differs && !(is_type3 && has_differences) {
-                t = base.decode(code).map(|c| c.to_string().into_boxed_str());
+            // A code /Differences names (or any code of a Type3 font with /Differences) does not
+            // fall back to the base encoding.
+            let renamed = differs || (is_type3 && has_differences);
+            if !found
+                && !renamed
+                && let Some(c) = base.decode(code)
+            {
+                text.push(c);
+                found = true;
             }
-            simple_text.push(t);
+            let end = text.len();
+            let range = u32::try_from(start).ok().zip(u32::try_from(end).ok());
+            simple_text.ranges.push(range.filter(|_| found));
         }
 
         // Widths.
@@ -500,7 +533,7 @@ impl Font {
             // Standard 14 or width-less fonts: approximate from the character.
             widths.first = 0;
             widths.table = (0..=255usize)
-                .map(|c| approx_width(simple_text.get(c).and_then(|t| t.as_deref())) * 0.001)
+                .map(|c| approx_width(simple_text.get(c)) * 0.001)
                 .collect();
         } else {
             // Zero widths in a /Widths array usually mean "not given"; a glyph that is really
@@ -682,7 +715,7 @@ impl Font {
             split,
             cids,
             widths,
-            simple_text: Vec::new(),
+            simple_text: SimpleText::default(),
             to_unicode,
             predef_text,
             collection,
@@ -757,6 +790,9 @@ impl Font {
     /// codes give their ranges in it): one buffer for all codes rather than a string each.
     ///
     /// `memo` remembers codes across calls when the font has a [`Font::memo_id`].
+    // Inlined into `Interp::show`, its one caller outside tests: called for every string shown,
+    // often of one or two codes (a TJ array kerned glyph by glyph).
+    #[inline(always)]
     pub(crate) fn decode(
         &self,
         s: &[u8],
@@ -816,11 +852,7 @@ impl Font {
                     push_decoded(encoding_rs::GBK, bytes, text);
                     1.0
                 } else {
-                    if let Some(t) = self
-                        .simple_text
-                        .get(code as usize)
-                        .and_then(|t| t.as_deref())
-                    {
+                    if let Some(t) = self.simple_text.get(code as usize) {
                         text.push_str(t);
                     }
                     self.widths.get(code)

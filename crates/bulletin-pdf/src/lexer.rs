@@ -79,6 +79,23 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// The value of every hex digit; 0xff for other bytes.
+static HEX: [u8; 256] = {
+    let mut t = [0xff; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 #[inline]
 fn hex_val(b: u8) -> Option<u8> {
     match b {
@@ -139,6 +156,10 @@ impl<'a> Lexer<'a> {
     }
 
     /// Next token, or `None` at the end of the input.
+    // Inlined into its few callers (the content loop, arrays, CMaps, skipping): called once per
+    // token, it spent a fifth of its time saving and restoring registers and returning the
+    // token through memory; the rare escapes are out of line, which keeps the copies small.
+    #[inline(always)]
     pub(crate) fn next_tok(&mut self) -> Option<Tok<'a>> {
         self.skip_white_and_comments();
         let b = *self.data.get(self.pos)?;
@@ -196,12 +217,14 @@ impl<'a> Lexer<'a> {
                 Some(Tok::Op(b")"))
             }
             b'0'..=b'9' | b'+' | b'-' | b'.' => {
+                // Parsed straight from the input, then the token's end found from where the
+                // number stopped (right there, nearly always): the bytes are read once.
                 let start = self.pos;
-                self.pos = self.token_end(start + 1);
-                let raw = &self.data[start..self.pos];
-                match parse_number(raw) {
+                let (n, stop) = number_prefix(self.data, start);
+                self.pos = self.token_end(stop.max(start + 1));
+                match n {
                     Some(n) => Some(Tok::Num(n)),
-                    None => Some(Tok::Op(raw)),
+                    None => Some(Tok::Op(&self.data[start..self.pos])),
                 }
             }
             _ => {
@@ -239,8 +262,14 @@ impl<'a> Lexer<'a> {
         Cow::Borrowed(self.data.get(start..).unwrap_or_default())
     }
 
+    // Out of line: rare, and inlined it costs every token of the lexer's hot path registers.
+    #[cold]
+    #[inline(never)]
     fn escaped_string(&mut self) -> Vec<u8> {
-        let mut out = Vec::new();
+        // Sized once for the string as long as it could be (short strings: nearly all of them);
+        // growing from empty took three allocations for a typical one.
+        let left = self.data.len().saturating_sub(self.pos);
+        let mut out = Vec::with_capacity(left.min(64));
         let mut depth = 0usize;
         while let Some(&b) = self.data.get(self.pos) {
             self.pos += 1;
@@ -314,9 +343,19 @@ impl<'a> Lexer<'a> {
 /// Appends the bytes of a hexadecimal string (as given by [`Tok::Hex`]) to `out`: characters
 /// that are not hex digits are skipped, and an odd last digit is followed by 0.
 pub(crate) fn decode_hex(raw: &[u8], out: &mut Vec<u8>) {
+    // Pairs of digits and nothing else (nearly always): one table load a byte, and the bytes
+    // written by an exact-size extend.
+    if raw.len() % 2 == 0 && raw.iter().all(|&b| HEX[usize::from(b)] < 16) {
+        out.extend(
+            raw.chunks_exact(2)
+                .map(|p| HEX[usize::from(p[0])] << 4 | HEX[usize::from(p[1])]),
+        );
+        return;
+    }
     let mut hi: Option<u8> = None;
     for &b in raw {
-        if let Some(v) = hex_val(b) {
+        let v = HEX[usize::from(b)];
+        if v < 16 {
             match hi.take() {
                 Some(h) => out.push(h << 4 | v),
                 None => hi = Some(v),
@@ -336,6 +375,8 @@ pub(crate) fn hex_bytes(raw: &[u8]) -> Vec<u8> {
 }
 
 /// Resolves `#xx` escapes of a name.
+#[cold]
+#[inline(never)]
 pub(crate) fn unescape_name(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
@@ -357,10 +398,13 @@ pub(crate) fn unescape_name(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Parses a PDF number (`12`, `-3.5`, `.5`, `4.`); tolerates the `--5` and `1-2` junk some
-/// producers write by reading the longest valid prefix.
-pub(crate) fn parse_number(raw: &[u8]) -> Option<f64> {
-    let mut i = 0;
+/// Parses the PDF number at `data[start..]` (`12`, `-3.5`, `.5`, `4.`), and gives where it stops;
+/// tolerates the `--5` and `1-2` junk some producers write by reading the longest valid prefix.
+/// Signs, digits and the point are regular characters, so it never reads past its token.
+#[inline]
+fn number_prefix(data: &[u8], start: usize) -> (Option<f64>, usize) {
+    let raw = data;
+    let mut i = start;
     let mut neg = false;
     while let Some(&c) = raw.get(i) {
         match c {
@@ -396,9 +440,9 @@ pub(crate) fn parse_number(raw: &[u8]) -> Option<f64> {
         }
     }
     if !seen {
-        return None;
+        return (None, i);
     }
-    Some(if neg { -int } else { int })
+    (Some(if neg { -int } else { int }), i)
 }
 
 #[cfg(test)]
@@ -426,6 +470,43 @@ mod tests {
         assert_eq!(t[6], Tok::Num(-0.5));
         assert_eq!(t[7], Tok::ArrOpen);
         assert_eq!(t[11], Tok::Op(b"TJ"));
+    }
+
+    #[test]
+    fn hex_decoding_matches_digit_by_digit() {
+        let slow = |raw: &[u8]| {
+            let mut out = Vec::new();
+            let mut hi = None;
+            for v in raw.iter().filter_map(|&b| hex_val(b)) {
+                match hi.take() {
+                    Some(h) => out.push(h << 4 | v),
+                    None => hi = Some(v),
+                }
+            }
+            out.extend(hi.map(|h| h << 4));
+            out
+        };
+        for raw in [
+            &b""[..],
+            b"4",
+            b"4E2D",
+            b"4e2dA",
+            b"4E 2D",
+            b"4E2 D",
+            b"\n4E2D\n",
+            b"zz4E",
+            b"4Eg2D",
+            b"fF00aB9",
+            b"0123456789abcdefABCDEF",
+        ] {
+            let mut out = vec![7];
+            decode_hex(raw, &mut out);
+            assert_eq!(out[1..], slow(raw), "{raw:?}");
+        }
+        for b in 0..=255u8 {
+            assert_eq!(HEX[usize::from(b)] < 16, hex_val(b).is_some());
+            assert_eq!(hex_val(b).unwrap_or(0xff), HEX[usize::from(b)]);
+        }
     }
 
     #[test]
