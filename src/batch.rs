@@ -366,6 +366,8 @@ pub fn run<F>(
         }
         drop(tx);
         let _stop = StopOnDrop(&gate);
+        // Idle until the first result arrives: build what every worker will soon need.
+        crate::warm_up();
         let mut waiting: BTreeMap<usize, Outcome> = BTreeMap::new();
         let mut due = 0;
         for (i, outcome) in rx {

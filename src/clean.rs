@@ -181,23 +181,29 @@ fn drop_furniture<'a>(lines: &'a [Line], page_heights: &[f32]) -> Vec<&'a Line> 
         .collect()
 }
 
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^[-—–·~]*
+          (?: 第?\d{1,4}页?(?:[/]?共?\d{1,4}页?)?
+            | (?i:page)\d{1,4}(?:(?i:of)\d{1,4})?
+            | [ivxlc]{1,6} | [IVXLC]{1,6} )
+          [-—–·~]*$",
+    )
+    .expect("page number pattern")
+});
+
+/// Compiles this stage's pattern now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&PAGE_NUMBER);
+}
+
 /// "3", "- 3 -", "第 3 页", "第3页 共10页", "3 / 10", "Page 3 of 10", "iv", full-width forms too.
 fn is_page_number(text: &str) -> bool {
-    static PAGE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?x)^[-—–·~]*
-              (?: 第?\d{1,4}页?(?:[/]?共?\d{1,4}页?)?
-                | (?i:page)\d{1,4}(?:(?i:of)\d{1,4})?
-                | [ivxlc]{1,6} | [IVXLC]{1,6} )
-              [-—–·~]*$",
-        )
-        .expect("page number pattern")
-    });
     let t: String = crate::text::halfwidth(text)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    !t.is_empty() && PAGE.is_match(&t)
+    !t.is_empty() && PAGE_NUMBER.is_match(&t)
 }
 
 /// Left and right margins of one kind of line (full-width, left column, right column).

@@ -70,6 +70,12 @@ static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("full date pattern compiles")
 });
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&DATE);
+    LazyLock::force(&FULL_DATE);
+}
+
 fn number(s: &str) -> Option<u32> {
     halfwidth(s).parse().ok()
 }

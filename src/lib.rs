@@ -46,6 +46,18 @@ pub use config::Config;
 pub use error::{Error, Result};
 pub use model::Document;
 
+/// Compiles the patterns and the schema validator the stages share (each is built once per
+/// process, on first use). A thread with nothing else to do can call this while workers start on
+/// their first files, which need none of them until extraction is done; otherwise the first worker
+/// to need one builds it while the others wait for it.
+pub fn warm_up() {
+    clean::warm_up();
+    scan::warm_up();
+    dates::warm_up();
+    links::warm_up();
+    validate::warm_up();
+}
+
 /// Runs the whole pipeline on one file: the validated document, or why there is none.
 pub fn process(path: &Path, config: &Config) -> Result<Document> {
     let input = input::Input::read(path)?;

@@ -41,12 +41,19 @@ pub fn clean_url(raw: &str) -> String {
     t.trim().to_string()
 }
 
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:https?|ftp)://[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::\d{1,5})?(?:[/?#][\x21-\x7E]*)?$")
+        .expect("url pattern compiles")
+});
+
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&LINK_LINE);
+    LazyLock::force(&URL);
+}
+
 /// Whether `url` looks like a usable absolute http(s)/ftp URL.
 pub fn is_well_formed(url: &str) -> bool {
-    static URL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?i:https?|ftp)://[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::\d{1,5})?(?:[/?#][\x21-\x7E]*)?$")
-            .expect("url pattern compiles")
-    });
     URL.is_match(url)
 }
 

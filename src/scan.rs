@@ -233,6 +233,12 @@ static ISSUE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("issue pattern")
 });
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&TOC_TAIL);
+    LazyLock::force(&ISSUE);
+}
+
 /// The cover's issue line: "2021 年 第 13 期" → (Some(2021), 13). What follows on the same line
 /// (a date, say) is left for the caller.
 pub fn scan_issue_line(line: &str) -> Option<(Option<i32>, u32, usize)> {

@@ -15,6 +15,11 @@ fn validator() -> &'static jsonschema::Validator {
     })
 }
 
+/// Compiles the schema now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    validator();
+}
+
 /// Every violation of the schema in `document`, as "at /path: message" lines (empty when valid).
 pub fn violations(document: &Value) -> Vec<String> {
     validator()
