@@ -1038,7 +1038,8 @@ mod tests {
     use super::*;
     use lopdf::dictionary;
 
-    fn run(content: &[u8]) -> PageContent {
+    /// A document whose resource dictionary (the id returned) names Helvetica as /F1.
+    fn with_helvetica() -> (Document, lopdf::ObjectId) {
         let mut doc = Document::with_version("1.5");
         let font = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
@@ -1046,6 +1047,11 @@ mod tests {
             "Widths" => vec![250.into(); 95],
         });
         let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+        (doc, res)
+    }
+
+    fn run(content: &[u8]) -> PageContent {
+        let (doc, res) = with_helvetica();
         let budget = Budget::new(1 << 20, 1 << 20);
         let mut cache = FontCache::default();
         let res_dict = doc.get_dictionary(res).ok();
@@ -1057,13 +1063,7 @@ mod tests {
 
     /// Runs `parts` as the streams of one page.
     fn run_parts(parts: &[&[u8]]) -> PageContent {
-        let mut doc = Document::with_version("1.5");
-        let font = doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-            "Encoding" => "WinAnsiEncoding", "FirstChar" => 32,
-            "Widths" => vec![250.into(); 95],
-        });
-        let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+        let (doc, res) = with_helvetica();
         let budget = Budget::new(1 << 20, 1 << 20);
         let mut cache = FontCache::default();
         let res_dict = doc.get_dictionary(res).ok();
