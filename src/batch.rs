@@ -319,13 +319,16 @@ pub fn run<F>(
     F: FnMut(usize, &Job, Outcome),
 {
     let threads = threads.clamp(1, jobs.len().max(1));
+    let finished = |job: &Job| {
+        let mut outcome = run_one(job, config, skip);
+        finish(job, &mut outcome);
+        outcome
+    };
     if threads == 1 {
         // One job means one thread: no worker to hand off to, so `-j 1` uses one core (a CI
         // runner with a one-CPU quota is not throttled) and the order is the input order as is.
         for (i, job) in jobs.iter().enumerate() {
-            let mut outcome = run_one(job, config, skip);
-            finish(job, &mut outcome);
-            sink(i, job, outcome);
+            sink(i, job, finished(job));
         }
         return;
     }
@@ -356,9 +359,7 @@ pub fn run<F>(
                         state.next += 1;
                         state.next - 1
                     };
-                    let mut outcome = run_one(&jobs[i], config, skip);
-                    finish(&jobs[i], &mut outcome);
-                    if tx.send((i, outcome)).is_err() {
+                    if tx.send((i, finished(&jobs[i]))).is_err() {
                         break;
                     }
                 }

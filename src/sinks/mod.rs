@@ -169,9 +169,14 @@ impl FileOutput {
         self.write_rendered(job, &self.render(doc))
     }
 
+    /// Where the document of `job` goes (and is read back from, for `--skip-unchanged`).
+    pub fn path(&self, job: &Job) -> PathBuf {
+        emit::output_path(&self.dir, &job.relative)
+    }
+
     /// Writes a document already rendered by [`FileOutput::render`].
     pub fn write_rendered(&self, job: &Job, json: &str) -> Result<(), String> {
-        let path = emit::output_path(&self.dir, &job.relative);
+        let path = self.path(job);
         emit::write_atomic(&path, json.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
@@ -227,7 +232,7 @@ impl Sinks {
             );
         }
         Ok(SkipIndex {
-            dir: self.files.as_ref().map(|f| f.dir.clone()),
+            files: self.files.clone(),
             db: self.db.as_ref().map(|db| db.known()).transpose()?,
         })
     }
@@ -276,8 +281,8 @@ impl Sinks {
             return Ok(());
         }
         let key = job.key();
-        let doc = if let Some(dir) = self.files.as_ref().map(|f| &f.dir) {
-            let path = emit::output_path(dir, &job.relative);
+        let doc = if let Some(files) = &self.files {
+            let path = files.path(job);
             let text = fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read stored {}: {e}", path.display()))?;
             serde_json::from_str::<Document>(&text)
@@ -321,7 +326,7 @@ impl Sinks {
 /// What the outputs already hold, for `--skip-unchanged`. Shared by the worker threads.
 #[derive(Debug, Default)]
 pub struct SkipIndex {
-    dir: Option<PathBuf>,
+    files: Option<FileOutput>,
     db: Option<HashMap<String, String>>,
 }
 
@@ -339,9 +344,8 @@ impl SkipIndex {
     /// Whether every skip-aware output (`-o`, `--sqlite`) holds a document of this content for this
     /// input.
     pub fn is_done(&self, job: &Job, sha256: &str) -> bool {
-        if let Some(dir) = &self.dir {
-            let path = emit::output_path(dir, &job.relative);
-            let stored = fs::read(&path)
+        if let Some(files) = &self.files {
+            let stored = fs::read(files.path(job))
                 .ok()
                 .and_then(|bytes| serde_json::from_slice::<StoredHead>(&bytes).ok());
             if stored.is_none_or(|s| s.source.sha256 != sha256) {
@@ -353,7 +357,7 @@ impl SkipIndex {
                 return false;
             }
         }
-        self.dir.is_some() || self.db.is_some()
+        self.files.is_some() || self.db.is_some()
     }
 }
 

@@ -7,7 +7,8 @@
 //! limit is enforced while inflating, before the memory is allocated, and output buffers grow in
 //! steps rather than being reserved up front. Streams drawn more than once (a form on every page,
 //! one content stream shared by several pages) are decoded a second time when drawn again, then
-//! shared through a bounded cache; streams drawn once (most of them) are not kept. Image codecs (DCT, JPX, JBIG2, CCITT) are never run: those streams come back as `None`,
+//! shared through a bounded cache; streams drawn once (most of them) are not kept. Image codecs
+//! (DCT, JPX, JBIG2, CCITT) are never run: those streams come back as `None`,
 //! since text extraction has no use for pixels.
 
 use std::cell::{Cell, RefCell};

@@ -832,60 +832,35 @@ impl Font {
             } else {
                 None
             };
-            if let Some(m) = hit
+            let width = if let Some(m) = hit
                 && let Some(t) = m.text.get(..usize::from(m.len))
             {
-                for &c in t {
-                    text.push(c);
-                }
-                codes.push(Code {
-                    width: m.width,
-                    word_space: len == 1 && code == 32,
-                    t0,
-                    t1: text.len(),
-                });
-                i += len;
-                continue;
-            }
-            let width = if matches!(self.split, Split::Single) {
-                if len == 2 {
-                    push_decoded(encoding_rs::GBK, bytes, text);
-                    1.0
-                } else {
-                    if let Some(t) = self.simple_text.get(code as usize) {
-                        text.push_str(t);
-                    }
-                    self.widths.get(code)
-                }
+                text.extend(t);
+                m.width
             } else {
-                let found = self.cid_text(bytes, code, text);
-                if self.vertical {
-                    self.vadvance
-                } else {
-                    let t = text.get(t0..).filter(|_| found);
-                    self.cid_width(bytes, code, t)
+                let width = self.decode_fresh(bytes, code, text, t0);
+                if remember
+                    && len <= 4
+                    && let Some(appended) = text.get(t0..)
+                    && appended.chars().nth(MEMO_CHARS).is_none()
+                    && let Some(slot) = memo.slot(self.memo_id, code)
+                {
+                    let mut m = Memo {
+                        font: self.memo_id,
+                        code,
+                        code_len: len as u8,
+                        width,
+                        len: 0,
+                        text: ['\0'; MEMO_CHARS],
+                    };
+                    for (k, c) in m.text.iter_mut().zip(appended.chars()) {
+                        *k = c;
+                        m.len += 1;
+                    }
+                    *slot = m;
                 }
+                width
             };
-            if remember
-                && len <= 4
-                && let Some(appended) = text.get(t0..)
-                && appended.chars().nth(MEMO_CHARS).is_none()
-                && let Some(slot) = memo.slot(self.memo_id, code)
-            {
-                let mut m = Memo {
-                    font: self.memo_id,
-                    code,
-                    code_len: len as u8,
-                    width,
-                    len: 0,
-                    text: ['\0'; MEMO_CHARS],
-                };
-                for (k, c) in m.text.iter_mut().zip(appended.chars()) {
-                    *k = c;
-                    m.len += 1;
-                }
-                *slot = m;
-            }
             codes.push(Code {
                 width,
                 word_space: len == 1 && code == 32,
@@ -893,6 +868,31 @@ impl Font {
                 t1: text.len(),
             });
             i += len;
+        }
+    }
+
+    /// Appends the text of one code (`bytes`, value `code`) looked up afresh, and gives its width;
+    /// `t0` is where its text starts in `text`.
+    #[inline(always)]
+    fn decode_fresh(&self, bytes: &[u8], code: u32, text: &mut String, t0: usize) -> f32 {
+        if matches!(self.split, Split::Single) {
+            if bytes.len() == 2 {
+                push_decoded(encoding_rs::GBK, bytes, text);
+                1.0
+            } else {
+                if let Some(t) = self.simple_text.get(code as usize) {
+                    text.push_str(t);
+                }
+                self.widths.get(code)
+            }
+        } else {
+            let found = self.cid_text(bytes, code, text);
+            if self.vertical {
+                self.vadvance
+            } else {
+                let t = text.get(t0..).filter(|_| found);
+                self.cid_width(bytes, code, t)
+            }
         }
     }
 

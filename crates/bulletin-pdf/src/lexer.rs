@@ -398,12 +398,11 @@ pub(crate) fn unescape_name(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Parses the PDF number at `data[start..]` (`12`, `-3.5`, `.5`, `4.`), and gives where it stops;
+/// Parses the PDF number at `raw[start..]` (`12`, `-3.5`, `.5`, `4.`), and gives where it stops;
 /// tolerates the `--5` and `1-2` junk some producers write by reading the longest valid prefix.
 /// Signs, digits and the point are regular characters, so it never reads past its token.
 #[inline]
-fn number_prefix(data: &[u8], start: usize) -> (Option<f64>, usize) {
-    let raw = data;
+fn number_prefix(raw: &[u8], start: usize) -> (Option<f64>, usize) {
     let mut i = start;
     let mut neg = false;
     while let Some(&c) = raw.get(i) {
