@@ -7,7 +7,8 @@ use crate::links;
 use crate::model::{Entry, Paragraph, Rect};
 use crate::text::join_wrapped;
 
-/// Captures the fields of one entry of section `section`.
+/// Captures the fields of one entry of section `section`. `context.links` must be in page order
+/// ([`crate::entries::split`] sees to it).
 pub fn entry(raw: &RawEntry, section: u32, context: &Context<'_>) -> Entry {
     let mut paragraphs: Vec<&str> = Vec::new();
     let mut printed_links: Vec<String> = Vec::new();
@@ -85,10 +86,18 @@ pub fn entry(raw: &RawEntry, section: u32, context: &Context<'_>) -> Entry {
     }
 }
 
-/// URIs of link annotations that sit on the entry's lines.
+/// URIs of link annotations that sit on the entry's lines. Only the links of the pages the
+/// entry spans are looked at (`context.links` is in page order), so a long document costs no more
+/// per entry than a short one.
 fn annotated_links(boxes: &[(u32, Rect)], context: &Context<'_>) -> Vec<String> {
-    context
-        .links
+    let pages = boxes.iter().map(|(page, _)| *page);
+    let (Some(first), Some(last)) = (pages.clone().min(), pages.max()) else {
+        return Vec::new();
+    };
+    let links = context.links;
+    let start = links.partition_point(|link| link.page < first);
+    let end = start + links[start..].partition_point(|link| link.page <= last);
+    links[start..end]
         .iter()
         .filter(|link| {
             // The annotation's centre must sit on one of the entry's lines: same page, same
@@ -266,5 +275,66 @@ mod tests {
             documents("《办法》称，《广东省公共数据管理办法》和《办法》"),
             ["办法", "广东省公共数据管理办法"]
         );
+    }
+
+    #[test]
+    fn annotated_links_are_those_on_the_entry_lines() {
+        use crate::model::PageLink;
+        let rect = |x0: f32, y0: f32, x1: f32, y1: f32| Rect { x0, y0, x1, y1 };
+        let link = |page: u32, r: Rect, uri: &str| PageLink {
+            page,
+            rect: r,
+            uri: uri.into(),
+        };
+        // Pseudo-random links on 30 pages, in page order as extraction gives them, and entries
+        // whose lines sit on a few pages: the links found must be the ones the plain scan of
+        // every link finds, in the same order.
+        let mut seed = 7u32;
+        let mut next = move |m: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) % m
+        };
+        let mut links = Vec::new();
+        for page in 1..=30 {
+            for k in 0..next(4) {
+                let y = (next(20) * 30) as f32;
+                let x = (next(4) * 100) as f32;
+                links.push(link(page, rect(x, y, x + 60.0, y + 10.0), &format!("u{page}-{k}")));
+            }
+        }
+        let context = Context {
+            paged: true,
+            links: &links,
+            ..context()
+        };
+        let mut found = 0;
+        for _ in 0..300 {
+            let first = 1 + next(30);
+            let boxes: Vec<(u32, Rect)> = (0..1 + next(6))
+                .map(|_| {
+                    let y = (next(20) * 30) as f32;
+                    (first + next(3), rect(0.0, y, 200.0 + (next(3) * 100) as f32, y + 12.0))
+                })
+                .collect();
+            let every: Vec<String> = links
+                .iter()
+                .filter(|l| {
+                    let (cx, cy) = ((l.rect.x0 + l.rect.x1) / 2.0, (l.rect.y0 + l.rect.y1) / 2.0);
+                    boxes.iter().any(|(p, b)| {
+                        *p == l.page
+                            && b.y0 - 1.0 <= cy
+                            && cy <= b.y1 + 1.0
+                            && b.x0 - 2.0 <= cx
+                            && cx <= b.x1 + 2.0
+                    })
+                })
+                .map(|l| l.uri.clone())
+                .collect();
+            found += every.len();
+            assert_eq!(annotated_links(&boxes, &context), every, "{boxes:?}");
+        }
+        // The generated cases do find links, on one page and on several.
+        assert!(found > 50, "{found}");
+        assert!(annotated_links(&[], &context).is_empty());
     }
 }

@@ -29,12 +29,28 @@ pub struct Context<'a> {
     pub date: Option<Date>,
     /// Whether the input has pages (PDF).
     pub paged: bool,
-    /// Link annotations of the document.
+    /// Link annotations of the document, in page order as extraction gives them (`split` sorts
+    /// a copy when they are not).
     pub links: &'a [PageLink],
 }
 
 /// Splits the outline's body into sections of entries and captures each entry's fields.
 pub fn split(outline: &Outline, context: Context<'_>, warnings: &mut Vec<Warning>) -> Vec<Section> {
+    let sorted_links: Vec<PageLink>;
+    let context = if context.links.is_sorted_by_key(|link| link.page) {
+        context
+    } else {
+        // Stable: links of one page keep their order.
+        sorted_links = {
+            let mut links = context.links.to_vec();
+            links.sort_by_key(|link| link.page);
+            links
+        };
+        Context {
+            links: &sorted_links,
+            ..context
+        }
+    };
     let mut sections: Vec<(Heading, Vec<RawEntry>, Vec<Paragraph>)> = Vec::new();
     let mut orphans = 0usize;
     for block in &outline.body {
