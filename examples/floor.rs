@@ -25,8 +25,6 @@ use std::time::Instant;
 use lopdf::{Document, Object};
 
 fn main() -> ExitCode {
-    // The same heap as the `bulletin` binary, so that the comparison is of the work alone.
-    bulletin::heap::prefer_huge_pages();
     let mut args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     let mut threads = 1;
     if args.first().is_some_and(|a| a == "-j") {

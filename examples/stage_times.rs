@@ -29,8 +29,6 @@ const STAGES: [&str; 7] = [
 ];
 
 fn main() -> ExitCode {
-    // The same heap as the `bulletin` binary, so that the comparison is of the work alone.
-    bulletin::heap::prefer_huge_pages();
     let mut repeat = 1usize;
     let mut out: Option<PathBuf> = None;
     let mut inputs = Vec::new();

@@ -14,8 +14,7 @@
 //! | validate | [`validate`] | document → schema violations |
 //! | emit | [`emit`] | document → JSON, atomically written |
 //!
-//! [`process`] runs them all for one file; [`batch`] runs files in parallel. [`heap`] is process
-//! set-up for programs (the binary asks glibc for huge pages).
+//! [`process`] runs them all for one file; [`batch`] runs files in parallel.
 #![warn(missing_docs)]
 
 pub mod batch;
@@ -28,7 +27,6 @@ pub mod emit;
 pub mod entries;
 pub mod error;
 pub mod extract;
-pub mod heap;
 pub mod input;
 pub mod links;
 pub mod model;

@@ -168,7 +168,6 @@ enum EncodingArg {
 }
 
 fn main() -> ExitCode {
-    bulletin::heap::prefer_huge_pages();
     let cli = Cli::parse();
     let mut json_errors = false;
     let result = match cli.command {

@@ -87,45 +87,6 @@ fn a_bad_file_is_reported_and_the_good_ones_still_written() {
 }
 
 #[test]
-fn started_again_for_huge_pages_the_program_keeps_its_input_output_and_exit_code() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    // With GLIBC_TUNABLES unset, the binary may start itself again with it set
-    // (bulletin::heap); an empty value opts out. Both runs must read the same standard input and
-    // give the same documents, errors and exit code.
-    let dir = tempfile::tempdir().unwrap();
-    let broken = dir.path().join("broken.pdf");
-    std::fs::write(&broken, b"%PDF-1.4\n1 0 obj").unwrap();
-    let list = format!("{}\n{}\n", utf8_fixture(), broken.display());
-    let run = |tunables: Option<&str>| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bulletin"));
-        cmd.args(["ingest", "--quiet", "--files-from", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        match tunables {
-            Some(value) => cmd.env("GLIBC_TUNABLES", value),
-            None => cmd.env_remove("GLIBC_TUNABLES"),
-        };
-        let mut child = cmd.spawn().unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(list.as_bytes()).unwrap();
-        drop(stdin);
-        child.wait_with_output().unwrap()
-    };
-    let restarted = run(None);
-    let plain = run(Some(""));
-    assert_eq!(restarted.status.code(), Some(1));
-    assert_eq!(restarted.status.code(), plain.status.code());
-    let doc: Value = serde_json::from_slice(&restarted.stdout).unwrap();
-    assert_eq!(doc["bulletin"]["issue"], 13);
-    assert_eq!(restarted.stdout, plain.stdout);
-    let stderr = String::from_utf8_lossy(&restarted.stderr);
-    assert!(stderr.contains("broken.pdf"), "{stderr}");
-    assert_eq!(stderr, String::from_utf8_lossy(&plain.stderr));
-}
-
-#[test]
 fn usage_errors_exit_2() {
     assert_eq!(bulletin(&["ingest"]).status.code(), Some(2));
     assert_eq!(bulletin(&["frobnicate"]).status.code(), Some(2));
