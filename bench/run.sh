@@ -377,8 +377,6 @@ stage_row() { # STAGE
     echo "  long: one ${long_pages_real}-page PDF ($long_mb MB) made of those files' pages in turn by examples/make_long_pdf.rs"
     echo "- bulletin on the corpus: ${check_small}; on the long file: ${check_long}"
     echo "- tools: pdftotext ${pdftotext_v:-missing}, mutool ${mutool_v:-missing}, PyMuPDF ${pymupdf_v:-missing}"
-    echo "- allocator: bulletin, the floor and stage_times use mimalloc (src/main.rs); transparent huge pages"
-    echo "  \`$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo unknown)\`"
     [ "${#missing[@]}" = 0 ] || echo "- skipped: $(printf '%s; ' "${missing[@]}")"
     echo
     echo "| tool | corpus: wall s | best s | CPU s | ms/page | peak RSS MB | long: wall s | best s | CPU s | ms/page | peak RSS MB |"

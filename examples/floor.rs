@@ -24,10 +24,6 @@ use std::time::Instant;
 
 use lopdf::{Document, Object};
 
-/// The allocator of the `bulletin` binary (src/main.rs), so that the comparison is of the work.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let mut args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     let mut threads = 1;

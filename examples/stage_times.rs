@@ -28,10 +28,6 @@ const STAGES: [&str; 7] = [
     "write",
 ];
 
-/// The allocator of the `bulletin` binary (src/main.rs), so that the comparison is of the work.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let mut repeat = 1usize;
     let mut out: Option<PathBuf> = None;

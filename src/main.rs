@@ -19,15 +19,6 @@ use bulletin::report::{ErrorInfo, ReportWriter, Row, Status, Summary};
 use bulletin::sinks::{FileOutput, Options as SinkOptions, Sinks};
 use bulletin::{Config, batch, report, sinks, validate};
 
-/// mimalloc (2.x) instead of the C library's malloc. A document's lopdf object graph is hundreds of
-/// thousands of small allocations that all live until the document is done, so a 500-page file
-/// touches tens of MB of fresh memory at once; mimalloc asks Linux for transparent huge pages for
-/// its segments, which turns one page fault per 4 KiB into one per 2 MiB. Measured in
-/// bench/PROFILE.md ("Fourth pass"): the 506-page file 20 % faster, the corpus 10 %, peak RSS
-/// at `-j 2` 15 -> 37 MB. The library leaves the allocator to the program that uses it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const AFTER_HELP: &str = "\
 Exit codes:
   0  every input was converted (or, for validate, every document is valid)
