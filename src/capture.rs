@@ -299,7 +299,11 @@ mod tests {
             for k in 0..next(4) {
                 let y = (next(20) * 30) as f32;
                 let x = (next(4) * 100) as f32;
-                links.push(link(page, rect(x, y, x + 60.0, y + 10.0), &format!("u{page}-{k}")));
+                links.push(link(
+                    page,
+                    rect(x, y, x + 60.0, y + 10.0),
+                    &format!("u{page}-{k}"),
+                ));
             }
         }
         let context = Context {
@@ -313,7 +317,10 @@ mod tests {
             let boxes: Vec<(u32, Rect)> = (0..1 + next(6))
                 .map(|_| {
                     let y = (next(20) * 30) as f32;
-                    (first + next(3), rect(0.0, y, 200.0 + (next(3) * 100) as f32, y + 12.0))
+                    (
+                        first + next(3),
+                        rect(0.0, y, 200.0 + (next(3) * 100) as f32, y + 12.0),
+                    )
                 })
                 .collect();
             let every: Vec<String> = links
