@@ -135,3 +135,95 @@ fn unnamed_section(first_entry: &Heading) -> Heading {
         source: first_entry.source.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rect;
+
+    fn line(page: u32, y: f32, text: &str) -> Paragraph {
+        Paragraph {
+            text: text.into(),
+            pages: vec![page],
+            boxes: vec![(
+                page,
+                Rect {
+                    x0: 50.0,
+                    y0: y,
+                    x1: 500.0,
+                    y1: y + 12.0,
+                },
+            )],
+            ..Paragraph::default()
+        }
+    }
+
+    fn heading(level: u8, ordinal: u32, label: &str, source: Paragraph) -> Block {
+        Block::Heading(Heading {
+            level,
+            ordinal,
+            label: label.into(),
+            title: source.text.clone(),
+            source,
+        })
+    }
+
+    fn link(page: u32, y: f32, uri: &str) -> PageLink {
+        PageLink {
+            page,
+            rect: Rect {
+                x0: 100.0,
+                y0: y,
+                x1: 200.0,
+                y1: y + 10.0,
+            },
+            uri: uri.into(),
+        }
+    }
+
+    #[test]
+    fn links_out_of_page_order_are_found_as_in_order() {
+        // Two entries, the first spanning pages 1 and 3; a link on each of their lines and one
+        // on a line of no entry. Given in reverse, they must be found as in page order.
+        let outline = Outline {
+            body: vec![
+                heading(1, 1, "一", line(1, 50.0, "监管动态")),
+                heading(2, 1, "（一）", line(1, 100.0, "第一条")),
+                Block::Paragraph(line(3, 200.0, "正文续")),
+                heading(2, 2, "（二）", line(4, 300.0, "第二条")),
+            ],
+            ..Outline::default()
+        };
+        let in_order = [
+            link(1, 101.0, "https://a.example/1"),
+            link(2, 101.0, "https://nowhere.example"),
+            link(3, 201.0, "https://a.example/3"),
+            link(4, 301.0, "https://b.example/4"),
+        ];
+        let reversed: Vec<PageLink> = in_order.iter().rev().cloned().collect();
+        let links_of = |links: &[PageLink]| {
+            let context = Context {
+                year: Some(2021),
+                issue: Some(13),
+                date: None,
+                paged: true,
+                links,
+            };
+            let sections = split(&outline, context, &mut Vec::new());
+            sections[0]
+                .entries
+                .iter()
+                .map(|e| e.links.clone())
+                .collect::<Vec<_>>()
+        };
+        let expected = [
+            vec![
+                "https://a.example/1".to_string(),
+                "https://a.example/3".into(),
+            ],
+            vec!["https://b.example/4".to_string()],
+        ];
+        assert_eq!(links_of(&in_order), expected);
+        assert_eq!(links_of(&reversed), expected);
+    }
+}
