@@ -274,17 +274,33 @@ const READ_AHEAD_BYTES: u64 = 64 << 20;
 
 /// Asks the kernel to start reading `path` into its page cache, and returns at once. An archive
 /// being converted is rarely in the cache: without the hint every worker waits on the disk at the
-/// start of each file, with it the disk works while the workers compute. Best effort: a file that
-/// cannot be opened here is reported by the read itself.
+/// start of each file, with it the disk works while the workers compute. Only regular files are
+/// opened: opening a named pipe would wait for a writer, and closing it again would break the pipe
+/// for the read that comes later. Best effort: a file that cannot be opened here is reported by
+/// the read itself.
 fn read_ahead(path: &Path) {
     #[cfg(target_os = "linux")]
-    if let Ok(file) = std::fs::File::open(path) {
-        let _ = rustix::fs::fadvise(
-            &file,
-            0,
-            std::num::NonZeroU64::new(READ_AHEAD_BYTES),
-            rustix::fs::Advice::WillNeed,
-        );
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return;
+        }
+        // Non-blocking in case the path became something else since the check.
+        let Ok(file) = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+            .open(path)
+        else {
+            return;
+        };
+        if file.metadata().is_ok_and(|m| m.is_file()) {
+            let _ = rustix::fs::fadvise(
+                &file,
+                0,
+                std::num::NonZeroU64::new(READ_AHEAD_BYTES),
+                rustix::fs::Advice::WillNeed,
+            );
+        }
     }
     #[cfg(not(target_os = "linux"))]
     let _ = path;
@@ -520,6 +536,52 @@ mod tests {
             assert_eq!(seen, 12);
             assert_eq!(failed, [0, 9], "{threads} threads");
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_named_pipe_among_the_inputs_is_read_once_by_the_read_itself() {
+        // The read-ahead must not open the pipe: it would wait for the writer, then close the
+        // only reader, and the writer's data would be lost while the real read waited forever.
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("issue.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/2021-13/2021-13.utf8.txt"),
+        )
+        .unwrap();
+        let writer_path = fifo.clone();
+        let writer = std::thread::spawn(move || {
+            let mut pipe = std::fs::OpenOptions::new().write(true).open(writer_path)?;
+            pipe.write_all(text.as_bytes())
+        });
+        let jobs = discover(std::slice::from_ref(&fifo)).unwrap();
+        let (done, result) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut issue = None;
+            run(
+                &jobs,
+                &Config::default(),
+                1,
+                &skip_nothing,
+                &finish_nothing,
+                |_, _, o| {
+                    issue = match &o.result {
+                        Ok(Output::Document(d)) => d.bulletin.issue,
+                        _ => None,
+                    }
+                },
+            );
+            let _ = done.send(issue);
+        });
+        let issue = result
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the batch finishes");
+        assert_eq!(issue, Some(13));
+        assert!(writer.join().unwrap().is_ok(), "the writer's data was read");
     }
 
     #[test]
