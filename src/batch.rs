@@ -270,6 +270,7 @@ pub fn run_one(job: &Job, config: &Config, skip: &Skip<'_>) -> Outcome {
 const READ_AHEAD_PER_THREAD: usize = 4;
 
 /// Most bytes of one input the kernel is asked to read ahead (the read itself takes the rest).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 const READ_AHEAD_BYTES: u64 = 64 << 20;
 
 /// Asks the kernel to start reading `path` into its page cache, and returns at once. An archive
