@@ -474,15 +474,25 @@ mod tests {
         assert_eq!(paths, [PathBuf::from("a.txt"), PathBuf::from("sub/b.pdf")]);
     }
 
+    /// Text inputs `00.txt`, `01.txt`, … in `dir`, input `i` holding `text(i)`.
+    fn numbered_inputs(
+        dir: &Path,
+        count: usize,
+        text: impl Fn(usize) -> &'static str,
+    ) -> Vec<PathBuf> {
+        (0..count)
+            .map(|i| {
+                let p = dir.join(format!("{i:02}.txt"));
+                std::fs::write(&p, text(i)).unwrap();
+                p
+            })
+            .collect()
+    }
+
     #[test]
     fn results_come_back_in_order_whatever_the_threads() {
         let dir = tempfile::tempdir().unwrap();
-        let mut paths = Vec::new();
-        for i in 0..40 {
-            let p = dir.path().join(format!("{i:02}.txt"));
-            std::fs::write(&p, if i % 3 == 0 { "" } else { "x" }).unwrap();
-            paths.push(p);
-        }
+        let paths = numbered_inputs(dir.path(), 40, |i| if i % 3 == 0 { "" } else { "x" });
         let jobs = discover(&paths).unwrap();
         for threads in [1, 4] {
             let mut seen = Vec::new();
@@ -507,12 +517,7 @@ mod tests {
         // The read-ahead hint for a file deleted after discovery fails quietly; the read reports
         // it, for that input only, in its place.
         let dir = tempfile::tempdir().unwrap();
-        let mut paths = Vec::new();
-        for i in 0..12 {
-            let p = dir.path().join(format!("{i:02}.txt"));
-            std::fs::write(&p, "x").unwrap();
-            paths.push(p);
-        }
+        let paths = numbered_inputs(dir.path(), 12, |_| "x");
         let jobs = discover(&paths).unwrap();
         std::fs::remove_file(&paths[0]).unwrap();
         std::fs::remove_file(&paths[9]).unwrap();
@@ -608,12 +613,7 @@ mod tests {
         // The sink is slow on input 0, so workers would race ahead without the gate; the skip
         // hook sees every start and records how far ahead of the sink it is.
         let dir = tempfile::tempdir().unwrap();
-        let mut paths = Vec::new();
-        for i in 0..60 {
-            let p = dir.path().join(format!("{i:02}.txt"));
-            std::fs::write(&p, "x").unwrap();
-            paths.push(p);
-        }
+        let paths = numbered_inputs(dir.path(), 60, |_| "x");
         let jobs = discover(&paths).unwrap();
         let delivered = AtomicUsize::new(0);
         let ahead = AtomicUsize::new(0);
