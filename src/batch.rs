@@ -286,15 +286,12 @@ fn read_ahead(path: &Path) {
         if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
             return;
         }
-        // Non-blocking in case the path became something else since the check.
-        let Ok(file) = std::fs::OpenOptions::new()
+        // Non-blocking in case the path became a pipe since the check (the hint then fails).
+        if let Ok(file) = std::fs::OpenOptions::new()
             .read(true)
             .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
             .open(path)
-        else {
-            return;
-        };
-        if file.metadata().is_ok_and(|m| m.is_file()) {
+        {
             let _ = rustix::fs::fadvise(
                 &file,
                 0,

@@ -7,6 +7,7 @@
 //! first; the page-tree walk has a visited set and a depth limit.
 
 use std::collections::HashSet;
+use std::io::Write;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -437,21 +438,12 @@ fn object_header_at(at: &[u8], num: u32) -> bool {
             s.starts_with(&format!("{num} ")) && s.contains("obj")
         }
         Some(_) => {
-            let mut digits = [0u8; 10];
-            let mut i = digits.len();
-            let mut n = num;
-            loop {
-                i -= 1;
-                digits[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            let digits = &digits[i..];
-            t.starts_with(digits)
-                && t.get(digits.len()) == Some(&b' ')
-                && memchr::memmem::find(t, b"obj").is_some()
+            // "`num` " written into a stack buffer (at most 10 digits and the space).
+            let mut buf = [0u8; 11];
+            let mut rest = &mut buf[..];
+            let _ = write!(rest, "{num} ");
+            let written = 11 - rest.len();
+            t.starts_with(&buf[..written]) && memchr::memmem::find(t, b"obj").is_some()
         }
     }
 }
