@@ -18,7 +18,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Instant;
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Object, ObjectId};
+
+use crate::objects::Objects;
 
 use crate::Error;
 use crate::filters::{self, Budget};
@@ -277,7 +279,7 @@ impl Frame {
 
 /// Interpreter for the content of one document.
 pub(crate) struct Interp<'a> {
-    pub(crate) doc: &'a Document,
+    pub(crate) doc: &'a Objects<'a>,
     pub(crate) budget: &'a Budget,
     pub(crate) fonts: &'a mut FontCache,
     pub(crate) deadline: Option<Instant>,
@@ -318,14 +320,14 @@ const GLYPH_WORK: u64 = 8;
 /// is lexed again on every call).
 const FORM_CALL_WORK: u64 = 16;
 
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+fn deref<'a>(doc: &'a Objects<'a>, o: &'a Object) -> &'a Object {
     match o {
         Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
         _ => o,
     }
 }
 
-fn as_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
+fn as_dict<'a>(doc: &'a Objects<'a>, o: &'a Object) -> Option<&'a Dictionary> {
     match deref(doc, o) {
         Object::Dictionary(d) => Some(d),
         _ => None,
@@ -341,7 +343,7 @@ fn obj_num(o: &Object) -> Option<f32> {
 }
 
 /// Reads a `[a b c d e f]` matrix object.
-pub(crate) fn matrix_of(doc: &Document, o: Option<&Object>) -> Option<Matrix> {
+pub(crate) fn matrix_of(doc: &Objects<'_>, o: Option<&Object>) -> Option<Matrix> {
     let Object::Array(a) = deref(doc, o?) else {
         return None;
     };
@@ -358,7 +360,7 @@ pub(crate) fn matrix_of(doc: &Document, o: Option<&Object>) -> Option<Matrix> {
 
 impl<'a> Interp<'a> {
     pub(crate) fn new(
-        doc: &'a Document,
+        doc: &'a Objects<'a>,
         budget: &'a Budget,
         fonts: &'a mut FontCache,
         deadline: Option<Instant>,
@@ -1039,22 +1041,22 @@ mod tests {
     use lopdf::dictionary;
 
     /// A document whose resource dictionary (the id returned) names Helvetica as /F1.
-    fn with_helvetica() -> (Document, lopdf::ObjectId) {
-        let mut doc = Document::with_version("1.5");
+    fn with_helvetica() -> (Objects<'static>, lopdf::ObjectId) {
+        let mut doc = lopdf::Document::with_version("1.5");
         let font = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
             "Encoding" => "WinAnsiEncoding", "FirstChar" => 32,
             "Widths" => vec![250.into(); 95],
         });
         let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
-        (doc, res)
+        (doc.into(), res)
     }
 
     fn run(content: &[u8]) -> PageContent {
         let (doc, res) = with_helvetica();
         let budget = Budget::new(1 << 20, 1 << 20);
         let mut cache = FontCache::default();
-        let res_dict = doc.get_dictionary(res).ok();
+        let res_dict = doc.get_object(res).and_then(Object::as_dict).ok();
         let mut it = Interp::new(&doc, &budget, &mut cache, None, 8);
         let flip = Matrix([1.0, 0.0, 0.0, -1.0, 0.0, 800.0]);
         assert!(it.run(content, res_dict, flip).is_ok());
@@ -1066,7 +1068,7 @@ mod tests {
         let (doc, res) = with_helvetica();
         let budget = Budget::new(1 << 20, 1 << 20);
         let mut cache = FontCache::default();
-        let res_dict = doc.get_dictionary(res).ok();
+        let res_dict = doc.get_object(res).and_then(Object::as_dict).ok();
         let mut it = Interp::new(&doc, &budget, &mut cache, None, 8);
         let mut frame = Interp::begin(Matrix::IDENTITY);
         for part in parts {
@@ -1138,14 +1140,15 @@ mod tests {
 
     #[test]
     fn work_limit_stops_the_page() {
-        let mut doc = Document::with_version("1.5");
+        let mut doc = lopdf::Document::with_version("1.5");
         let font = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
         });
         let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+        let doc = Objects::from(doc);
         let budget = Budget::new(1 << 20, 1 << 20);
         let mut cache = FontCache::default();
-        let res_dict = doc.get_dictionary(res).ok();
+        let res_dict = doc.get_object(res).and_then(Object::as_dict).ok();
         let mut it = Interp::new(&doc, &budget, &mut cache, None, 8);
         it.max_work = 1000;
         let content = b"BT /F1 10 Tf (a) Tj ET ".repeat(1000);

@@ -11,6 +11,8 @@ use std::io::Write;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+use crate::objects::Objects;
+
 use crate::filters::{self, Budget};
 use crate::{Error, Options, Warning};
 
@@ -25,8 +27,8 @@ pub(crate) struct PageRef<'a> {
 }
 
 /// A loaded document.
-pub(crate) struct Loaded {
-    pub(crate) doc: Document,
+pub(crate) struct Loaded<'a> {
+    pub(crate) doc: Objects<'a>,
     pub(crate) warnings: Vec<Warning>,
     /// The file was encrypted (and opened).
     pub(crate) encrypted: Option<String>,
@@ -79,6 +81,7 @@ fn max_nesting(bytes: &[u8]) -> usize {
 
 /// Describes the encryption of a file from its trailer's `/Encrypt` dictionary.
 fn describe_encryption(doc: &Document) -> (String, bool) {
+    let deref = deref_loaded;
     let enc = match doc.trailer.get(b"Encrypt").map(|o| deref(doc, o)) {
         Ok(Object::Dictionary(d)) => d,
         _ => return ("encrypted".into(), true),
@@ -118,7 +121,14 @@ fn describe_encryption(doc: &Document) -> (String, bool) {
     (desc, true)
 }
 
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+fn deref_loaded<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
+        _ => o,
+    }
+}
+
+fn deref<'a>(doc: &'a Objects<'a>, o: &'a Object) -> &'a Object {
     match o {
         Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
         _ => o,
@@ -172,8 +182,48 @@ fn object_streams_within_budget(bytes: &[u8], budget: &Budget) -> Result<(), Err
     Ok(())
 }
 
-/// Loads and decrypts the file.
-pub(crate) fn load(bytes: &[u8], options: &Options, budget: &Budget) -> Result<Loaded, Error> {
+/// Opens the file: its objects read lazily when the file allows (see `objects`), otherwise
+/// loaded (and decrypted) by lopdf. The checks on the raw bytes run first either way, so a file
+/// fails with the same error whichever way it would have been read.
+pub(crate) fn load<'a>(
+    bytes: &'a [u8],
+    options: &Options,
+    budget: &Budget,
+) -> Result<Loaded<'a>, Error> {
+    let tail_ok = check_bytes(bytes, budget)?;
+    if let Some(doc) = Objects::lazy(bytes, options.max_stream_bytes) {
+        return Ok(Loaded {
+            doc,
+            warnings: tail_warning(tail_ok),
+            encrypted: None,
+        });
+    }
+    load_with_lopdf(bytes, options, tail_ok)
+}
+
+/// Opens the file with lopdf, for a file the lazy reader found it could not read as lopdf does.
+pub(crate) fn load_eagerly<'a>(
+    bytes: &'a [u8],
+    options: &Options,
+    budget: &Budget,
+) -> Result<Loaded<'a>, Error> {
+    let tail_ok = check_bytes(bytes, budget)?;
+    load_with_lopdf(bytes, options, tail_ok)
+}
+
+fn tail_warning(tail_ok: bool) -> Vec<Warning> {
+    if tail_ok {
+        return Vec::new();
+    }
+    vec![Warning {
+        code: "trailing_garbage",
+        message: "the file does not end with %%EOF; bytes after the last trailer were ignored"
+            .into(),
+    }]
+}
+
+/// The checks lopdf cannot be trusted with; gives whether the file ends as a PDF should.
+fn check_bytes(bytes: &[u8], budget: &Budget) -> Result<bool, Error> {
     let head = &bytes[..bytes.len().min(1024)];
     if !find(head, b"%PDF-") {
         return Err(Error::NotPdf(
@@ -193,6 +243,15 @@ pub(crate) fn load(bytes: &[u8], options: &Options, budget: &Budget) -> Result<L
         return Err(Error::Damaged(TRUNCATED.into()));
     }
     object_streams_within_budget(bytes, budget)?;
+    Ok(tail_ok)
+}
+
+/// Loads and decrypts the file with lopdf.
+fn load_with_lopdf<'a>(
+    bytes: &[u8],
+    options: &Options,
+    tail_ok: bool,
+) -> Result<Loaded<'a>, Error> {
     let lo = lopdf::LoadOptions {
         password: options.password.clone(),
         max_decompressed_size: Some(
@@ -252,15 +311,8 @@ pub(crate) fn load(bytes: &[u8], options: &Options, budget: &Budget) -> Result<L
             )));
         }
     };
-    let mut warnings = Vec::new();
+    let mut warnings = tail_warning(tail_ok);
     let mut encrypted = None;
-    if !tail_ok {
-        warnings.push(Warning {
-            code: "trailing_garbage",
-            message: "the file does not end with %%EOF; bytes after the last trailer were ignored"
-                .into(),
-        });
-    }
     if doc.trailer.has(b"Encrypt") {
         let (desc, supported) = describe_encryption(&doc);
         if !supported {
@@ -283,7 +335,7 @@ pub(crate) fn load(bytes: &[u8], options: &Options, budget: &Budget) -> Result<L
         });
     }
     Ok(Loaded {
-        doc,
+        doc: doc.into(),
         warnings,
         encrypted,
     })
@@ -423,7 +475,7 @@ fn xref_offsets_wrong(doc: &Document, bytes: &[u8]) -> bool {
 /// Whether `at`, read as text (invalid UTF-8 replaced), starts after white space with "`num` "
 /// and contains "obj". Without allocating when the first character after the white space is
 /// ASCII (always, in a sound file): ASCII bytes read the same as bytes and as text.
-fn object_header_at(at: &[u8], num: u32) -> bool {
+pub(crate) fn object_header_at(at: &[u8], num: u32) -> bool {
     let start = at
         .iter()
         .position(|&b| !matches!(b, b'\t'..=b'\r' | b' '))
@@ -448,7 +500,7 @@ fn object_header_at(at: &[u8], num: u32) -> bool {
     }
 }
 
-fn rect_of(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
+fn rect_of(doc: &Objects<'_>, o: Option<&Object>) -> Option<[f32; 4]> {
     let Object::Array(a) = deref(doc, o?) else {
         return None;
     };
@@ -486,14 +538,14 @@ struct Inherited<'a> {
 /// cut), and how many pages the file has: when the limit cut the page tree short, the count its
 /// root declares (`/Count`, what viewers show), if that is more than were read.
 pub(crate) fn pages<'a>(
-    doc: &'a Document,
+    doc: &'a Objects<'a>,
     max_pages: u32,
     warnings: &mut Vec<Warning>,
 ) -> Result<(Vec<PageRef<'a>>, u32), Error> {
     let mut out = Vec::new();
     let mut visited: HashSet<ObjectId> = HashSet::new();
     let root = doc
-        .trailer
+        .trailer()
         .get(b"Root")
         .ok()
         .and_then(|o| match deref(doc, o) {
@@ -568,7 +620,7 @@ pub(crate) fn pages<'a>(
     }
     if out.is_empty() {
         // No usable page tree: take every page object in file order, as viewers do.
-        for obj in doc.objects.values() {
+        for obj in doc.every_object().into_iter().flatten() {
             if let Object::Dictionary(d) = obj
                 && matches!(d.get(b"Type"), Ok(Object::Name(n)) if n == b"Page")
             {

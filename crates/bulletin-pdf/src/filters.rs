@@ -19,6 +19,7 @@ use std::time::Instant;
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 use crate::Error;
+use crate::objects::Objects;
 
 /// Most decoded bytes kept in the shared-stream cache of one file.
 const CACHE_BYTES: u64 = 64 << 20;
@@ -115,7 +116,7 @@ fn name_of(obj: &Object) -> Option<&[u8]> {
 /// grow with the page count, so only a stream seen before is kept. Results stop being cached once
 /// the cache holds [`CACHE_BYTES`]; they are then decoded (and charged) again.
 pub(crate) fn decode_shared(
-    doc: &lopdf::Document,
+    doc: &Objects<'_>,
     id: Option<ObjectId>,
     stream: &Stream,
     budget: &Budget,
@@ -147,7 +148,7 @@ pub(crate) fn decode_shared(
 /// Corrupt compressed data yields what could be decoded before the damage. Every layer's output
 /// is charged to the per-file budget.
 pub(crate) fn decode(
-    doc: &lopdf::Document,
+    doc: &Objects<'_>,
     stream: &Stream,
     budget: &Budget,
 ) -> Result<Option<Vec<u8>>, Error> {
@@ -260,7 +261,7 @@ fn is_text_filter(f: &[u8]) -> bool {
 }
 
 /// Whether the stream is compressed with an image-only codec.
-pub(crate) fn is_image_codec(doc: &lopdf::Document, stream: &Stream) -> bool {
+pub(crate) fn is_image_codec(doc: &Objects<'_>, stream: &Stream) -> bool {
     let check = |n: &[u8]| {
         matches!(
             n,
@@ -274,7 +275,7 @@ pub(crate) fn is_image_codec(doc: &lopdf::Document, stream: &Stream) -> bool {
     }
 }
 
-fn deref<'a>(doc: &'a lopdf::Document, o: &'a Object) -> &'a Object {
+fn deref<'a>(doc: &'a Objects<'a>, o: &'a Object) -> &'a Object {
     match o {
         Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
         _ => o,
@@ -381,7 +382,7 @@ fn parm_int(parm: Option<&Dictionary>, key: &[u8], default: i64) -> i64 {
 }
 
 /// Undoes PNG (10..15) and TIFF (2) predictors.
-fn predict(data: Vec<u8>, parm: Option<&Dictionary>) -> Vec<u8> {
+pub(crate) fn predict(data: Vec<u8>, parm: Option<&Dictionary>) -> Vec<u8> {
     let predictor = parm_int(parm, b"Predictor", 1);
     if predictor < 2 {
         return data;
@@ -653,7 +654,7 @@ mod tests {
 
     #[test]
     fn total_budget_stops_the_stream_that_crosses_it() {
-        let doc = lopdf::Document::with_version("1.5");
+        let doc = Objects::from(lopdf::Document::with_version("1.5"));
         let budget = Budget::new(4 << 20, 10 << 20);
         let s = flate_stream(3 << 20);
         for _ in 0..3 {
@@ -676,7 +677,7 @@ mod tests {
 
     #[test]
     fn nested_layers_are_each_capped() {
-        let doc = lopdf::Document::with_version("1.5");
+        let doc = Objects::from(lopdf::Document::with_version("1.5"));
         let inner = zeros_zlib(50 << 20);
         let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         e.write_all(&inner).ok();
@@ -694,6 +695,7 @@ mod tests {
     fn shared_streams_are_decoded_and_charged_twice_at_most() {
         let mut doc = lopdf::Document::with_version("1.5");
         let id = doc.add_object(flate_stream(1 << 20));
+        let doc = Objects::from(doc);
         let Ok(Object::Stream(s)) = doc.get_object(id) else {
             panic!("no stream")
         };
@@ -713,7 +715,7 @@ mod tests {
             inflate(&z, 1 << 30, Some(past)),
             Err(Stop::Timeout)
         ));
-        let doc = lopdf::Document::with_version("1.5");
+        let doc = Objects::from(lopdf::Document::with_version("1.5"));
         let mut budget = Budget::new(1 << 30, 1 << 30);
         budget.deadline = Some(past);
         let s = Stream::new(dictionary! { "Filter" => "FlateDecode" }, z);

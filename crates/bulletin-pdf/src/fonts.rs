@@ -10,7 +10,9 @@
 
 use std::collections::HashMap;
 
-use lopdf::{Dictionary, Document, Object};
+use lopdf::{Dictionary, Object};
+
+use crate::objects::Objects;
 
 use crate::Error;
 use crate::cid_tables::{self, Collection};
@@ -158,18 +160,18 @@ struct GidText {
     gid_uni: HashMap<u16, char>,
 }
 
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+fn deref<'a>(doc: &'a Objects<'a>, o: &'a Object) -> &'a Object {
     match o {
         Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
         _ => o,
     }
 }
 
-fn get<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+fn get<'a>(doc: &'a Objects<'a>, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
     d.get(key).ok().map(|o| deref(doc, o))
 }
 
-fn get_dict<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
+fn get_dict<'a>(doc: &'a Objects<'a>, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
     match get(doc, d, key)? {
         Object::Dictionary(d) => Some(d),
         Object::Stream(s) => Some(&s.dict),
@@ -177,7 +179,7 @@ fn get_dict<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a 
     }
 }
 
-fn get_name<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a [u8]> {
+fn get_name<'a>(doc: &'a Objects<'a>, d: &'a Dictionary, key: &[u8]) -> Option<&'a [u8]> {
     match get(doc, d, key)? {
         Object::Name(n) => Some(n),
         _ => None,
@@ -192,12 +194,12 @@ fn num(o: &Object) -> Option<f32> {
     }
 }
 
-fn get_num(doc: &Document, d: &Dictionary, key: &[u8]) -> Option<f32> {
+fn get_num(doc: &Objects<'_>, d: &Dictionary, key: &[u8]) -> Option<f32> {
     get(doc, d, key).and_then(num)
 }
 
 fn stream_bytes(
-    doc: &Document,
+    doc: &Objects<'_>,
     o: Option<&Object>,
     budget: &Budget,
 ) -> Result<Option<Vec<u8>>, Error> {
@@ -333,7 +335,7 @@ fn invert_cmap(face: &ttf_parser::Face<'_>) -> HashMap<u16, char> {
 }
 
 fn font_file(
-    doc: &Document,
+    doc: &Objects<'_>,
     desc: Option<&Dictionary>,
     budget: &Budget,
 ) -> Result<Option<Embedded>, Error> {
@@ -355,7 +357,11 @@ fn font_file(
 impl Font {
     /// Loads the font of a `/Font` resource entry. Never fails on bad data (the font degrades to
     /// unmapped codes); only budget errors propagate.
-    pub(crate) fn load(doc: &Document, dict: &Dictionary, budget: &Budget) -> Result<Font, Error> {
+    pub(crate) fn load(
+        doc: &Objects<'_>,
+        dict: &Dictionary,
+        budget: &Budget,
+    ) -> Result<Font, Error> {
         let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"Type1");
         let to_unicode = match stream_bytes(doc, get(doc, dict, b"ToUnicode"), budget)? {
             Some(data) => {
@@ -372,7 +378,7 @@ impl Font {
     }
 
     fn load_simple(
-        doc: &Document,
+        doc: &Objects<'_>,
         dict: &Dictionary,
         subtype: &[u8],
         to_unicode: Option<CMap>,
@@ -567,7 +573,7 @@ impl Font {
     }
 
     fn load_type0(
-        doc: &Document,
+        doc: &Objects<'_>,
         dict: &Dictionary,
         to_unicode: Option<CMap>,
         budget: &Budget,
@@ -964,7 +970,7 @@ mod tests {
 
     #[test]
     fn simple_font_with_differences_uni_names() {
-        let doc = Document::with_version("1.5");
+        let doc = Objects::from(lopdf::Document::with_version("1.5"));
         let d = dictionary! {
             "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Foo",
             "Encoding" => dictionary! {
@@ -982,7 +988,7 @@ mod tests {
 
     #[test]
     fn chinese_winansi_font_decodes_gbk() {
-        let doc = Document::with_version("1.5");
+        let doc = Objects::from(lopdf::Document::with_version("1.5"));
         let d = dictionary! {
             "Type" => "Font", "Subtype" => "TrueType",
             "BaseFont" => Object::Name(b"\xcb\xce\xcc\xe5".to_vec()),
@@ -1014,7 +1020,7 @@ mod tests {
 
     #[test]
     fn type0_gbk_euc_ascii_is_single_byte() {
-        let doc = Document::with_version("1.5");
+        let doc = Objects::from(lopdf::Document::with_version("1.5"));
         let d = gbk_type0(dictionary! {});
         let budget = Budget::new(1 << 20, 1 << 20);
         let f = Font::load(&doc, &d, &budget).ok();
@@ -1027,7 +1033,7 @@ mod tests {
 
     #[test]
     fn remembered_codes_decode_as_the_first_time() {
-        let doc = Document::with_version("1.5");
+        let doc = Objects::from(lopdf::Document::with_version("1.5"));
         let d = gbk_type0(dictionary! { "W" => vec![1.into(), vec![500.into()].into()] });
         let budget = Budget::new(1 << 20, 1 << 20);
         let Ok(mut f) = Font::load(&doc, &d, &budget) else {
@@ -1054,7 +1060,7 @@ mod tests {
 
     #[test]
     fn identity_collection_fallback() {
-        let doc = Document::with_version("1.5");
+        let doc = Objects::from(lopdf::Document::with_version("1.5"));
         let d = dictionary! {
             "Subtype" => "Type0", "Encoding" => "Identity-H",
             "DescendantFonts" => vec![Object::Dictionary(dictionary! {

@@ -10,6 +10,8 @@
 
 use std::time::Instant;
 
+use crate::objects::Objects;
+
 mod cid_tables;
 mod cmap;
 mod content;
@@ -20,6 +22,8 @@ mod fonts;
 mod layout;
 mod lexer;
 mod links;
+mod objects;
+mod syntax;
 
 /// Limits and secrets for one extraction.
 #[derive(Debug, Clone)]
@@ -183,9 +187,32 @@ impl Error {
 /// Never panics on bad input and never runs past `options.deadline` by more than one content
 /// operator batch; see [`Error`] for what can go wrong.
 pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
+    let budget = new_budget(options);
+    let loaded = document::load(bytes, options, &budget)?;
+    let result = extract_pages(&loaded, options, &budget);
+    if !loaded.doc.needs_lopdf() {
+        return result;
+    }
+    // An object the lazy reader met needs lopdf's reading: start again, as if lopdf had loaded
+    // the file from the start (with a fresh budget, so the file is charged once).
+    drop(loaded);
+    let budget = new_budget(options);
+    let loaded = document::load_eagerly(bytes, options, &budget)?;
+    extract_pages(&loaded, options, &budget)
+}
+
+fn new_budget(options: &Options) -> filters::Budget {
     let mut budget = filters::Budget::new(options.max_stream_bytes, options.max_total_bytes);
     budget.deadline = options.deadline;
-    let loaded = document::load(bytes, options, &budget)?;
+    budget
+}
+
+/// The pages of a loaded file.
+fn extract_pages(
+    loaded: &document::Loaded<'_>,
+    options: &Options,
+    budget: &filters::Budget,
+) -> Result<Document, Error> {
     let doc = &loaded.doc;
     let mut warnings = loaded.warnings.clone();
     let (page_refs, page_count) = document::pages(doc, options.max_pages, &mut warnings)?;
@@ -219,7 +246,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         let (width, height) = if p.rotate % 180 == 90 { (h, w) } else { (w, h) };
         let mut it = content::Interp::new(
             doc,
-            &budget,
+            budget,
             &mut cache,
             options.deadline,
             options.max_form_depth,
@@ -229,7 +256,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         it.max_work = page_limit;
         let mut frame = content::Interp::begin(to_page);
         for part in page_contents(doc, p.dict, &mut unreadable) {
-            match filters::decode_shared(doc, part.0, part.1, &budget)? {
+            match filters::decode_shared(doc, part.0, part.1, budget)? {
                 Some(data) => it.run_part(&data, p.resources, &mut frame)?,
                 None => unreadable += 1,
             }
@@ -329,12 +356,12 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
 /// The page's content streams (object number, if any, and stream), in order; entries that are not
 /// streams are counted in `unreadable`.
 fn page_contents<'a>(
-    doc: &'a lopdf::Document,
+    doc: &'a Objects<'a>,
     page: &'a lopdf::Dictionary,
     unreadable: &mut u32,
 ) -> Vec<(Option<lopdf::ObjectId>, &'a lopdf::Stream)> {
     fn deref<'a>(
-        doc: &'a lopdf::Document,
+        doc: &'a Objects<'a>,
         o: &'a lopdf::Object,
     ) -> Option<(Option<lopdf::ObjectId>, &'a lopdf::Object)> {
         match o {

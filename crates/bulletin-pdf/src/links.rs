@@ -4,12 +4,14 @@
 //! `/Link` annotations whose action is a URI, with their rectangles in page space. Other actions
 //! (GoTo, GoToR, Launch, JavaScript) are ignored: nothing is ever followed.
 
-use lopdf::{Dictionary, Document, Object};
+use lopdf::{Dictionary, Object};
+
+use crate::objects::Objects;
 
 use crate::content::Matrix;
 use crate::{Link, Rect};
 
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+fn deref<'a>(doc: &'a Objects<'a>, o: &'a Object) -> &'a Object {
     match o {
         Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
         _ => o,
@@ -34,7 +36,7 @@ pub(crate) fn pdf_string(bytes: &[u8]) -> String {
 }
 
 /// URI links of a page.
-pub(crate) fn links(doc: &Document, page: &Dictionary, to_page: &Matrix) -> Vec<Link> {
+pub(crate) fn links(doc: &Objects<'_>, page: &Dictionary, to_page: &Matrix) -> Vec<Link> {
     let mut out = Vec::new();
     let Some(Object::Array(annots)) = page.get(b"Annots").ok().map(|o| deref(doc, o)) else {
         return out;

@@ -1,0 +1,868 @@
+//! The file's objects, as lopdf values: either all loaded by lopdf, or read from the file's
+//! bytes the first time something asks for them.
+//!
+//! Takes the file's bytes and gives [`Objects`], which the page walk, the fonts, the filters and
+//! the content interpreter read through. lopdf parses every object of a file up front and copies
+//! every stream's data, font programs and images included, that text extraction never looks at
+//! (three quarters of a typical bulletin's bytes are embedded fonts). The lazy reader parses the
+//! cross-reference data, checks that every entry points at its object, and then parses an object
+//! (with `syntax`, which follows lopdf's grammar) only when it is asked for.
+//!
+//! It takes only files it reads exactly as lopdf would: not encrypted, cross-reference sections
+//! sound and free of hybrid `/XRefStm` links, a page tree lopdf would find. Anything else is left
+//! to lopdf from the start; and when an object turns out to need lopdf's leniency (a stream
+//! whose `/Length` is wrong, an object that does not parse, a reference to a number the
+//! cross-reference data does not list), [`Objects::needs_lopdf`] says so and the caller reads
+//! the file again with lopdf. Either way the result is the one lopdf's loading gives.
+
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+
+use lopdf::{Dictionary, Object, ObjectId, Stream};
+
+use crate::syntax::{self, Body};
+
+/// How many references lopdf follows from one to the next before it gives up.
+const DEREF_LIMIT: usize = 128;
+
+/// The objects of one file.
+pub(crate) struct Objects<'a> {
+    kind: Kind<'a>,
+}
+
+enum Kind<'a> {
+    Loaded(Box<lopdf::Document>),
+    Lazy(Box<Lazy<'a>>),
+}
+
+impl From<lopdf::Document> for Objects<'static> {
+    fn from(doc: lopdf::Document) -> Self {
+        Objects {
+            kind: Kind::Loaded(Box::new(doc)),
+        }
+    }
+}
+
+fn not_found(id: ObjectId) -> lopdf::Error {
+    lopdf::Error::ObjectNotFound(id)
+}
+
+impl<'a> Objects<'a> {
+    /// The lazy reader for `bytes`, if the file is one it reads as lopdf would.
+    pub(crate) fn lazy(bytes: &'a [u8], max_stream: u64) -> Option<Objects<'a>> {
+        let lazy = Lazy::open(bytes, max_stream)?;
+        Some(Objects {
+            kind: Kind::Lazy(Box::new(lazy)),
+        })
+    }
+
+    /// The object `id`, references followed (as lopdf's `Document::get_object`).
+    pub(crate) fn get_object(&self, id: ObjectId) -> lopdf::Result<&Object> {
+        match &self.kind {
+            Kind::Loaded(doc) => doc.get_object(id),
+            Kind::Lazy(lazy) => lazy.get_object(id),
+        }
+    }
+
+    /// The trailer dictionary.
+    pub(crate) fn trailer(&self) -> &Dictionary {
+        match &self.kind {
+            Kind::Loaded(doc) => &doc.trailer,
+            Kind::Lazy(lazy) => &lazy.trailer,
+        }
+    }
+
+    /// Every object of the file, for a scan when the page tree fails. The lazy reader has no
+    /// such list: it gives `None` and asks for lopdf instead.
+    pub(crate) fn every_object(&self) -> Option<impl Iterator<Item = &Object>> {
+        match &self.kind {
+            Kind::Loaded(doc) => Some(doc.objects.values()),
+            Kind::Lazy(lazy) => {
+                lazy.flag();
+                None
+            }
+        }
+    }
+
+    /// Whether the objects were read lazily.
+    #[cfg(test)]
+    pub(crate) fn is_lazy(&self) -> bool {
+        matches!(self.kind, Kind::Lazy(_))
+    }
+
+    /// Whether some object asked for could not be read as lopdf reads it: whatever was
+    /// extracted must be thrown away and the file read again with lopdf.
+    pub(crate) fn needs_lopdf(&self) -> bool {
+        match &self.kind {
+            Kind::Loaded(_) => false,
+            Kind::Lazy(lazy) => lazy.anomaly.get(),
+        }
+    }
+}
+
+/// One cross-reference entry, as lopdf keeps it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Entry {
+    Free,
+    Normal { offset: u32, generation: u16 },
+    Compressed { container: u32 },
+}
+
+/// An object stream, decoded: its data and where each member starts.
+struct Container {
+    data: Vec<u8>,
+    /// Member number → offsets in `data`, in the order the index lists them.
+    members: HashMap<u32, Vec<usize>>,
+}
+
+struct Lazy<'a> {
+    /// The file from its `%PDF-` header on (lopdf's offsets count from there).
+    bytes: &'a [u8],
+    trailer: Dictionary,
+    /// Object numbers in ascending order, and their entries.
+    numbers: Vec<u32>,
+    entries: Vec<Entry>,
+    /// The parsed objects, by position in `numbers`; `None` inside when lopdf has no object.
+    slots: Vec<OnceCell<Option<Box<Object>>>>,
+    containers: RefCell<HashMap<u32, Option<Rc<Container>>>>,
+    /// Objects being parsed, to catch a stream whose `/Length` leads back to itself.
+    busy: RefCell<HashSet<u32>>,
+    anomaly: Cell<bool>,
+    max_stream: u64,
+}
+
+impl<'a> Lazy<'a> {
+    fn open(all: &'a [u8], max_stream: u64) -> Option<Lazy<'a>> {
+        let start = memchr::memmem::find(all, b"%PDF-")?;
+        let bytes = &all[start..];
+        header_ok(bytes)?;
+        let first = xref_start(bytes)?;
+        let mut seen = HashSet::new();
+        seen.insert(first);
+        let (mut table, mut trailer) = section(bytes, first, max_stream)?;
+        if trailer.has(b"XRefStm") || trailer.has(b"Encrypt") {
+            return None;
+        }
+        let mut prev = trailer.remove(b"Prev");
+        while let Some(at) = prev.as_ref().map(|o| o.as_i64().ok()) {
+            let at = at?;
+            let at = usize::try_from(at).ok().filter(|&a| a <= bytes.len())?;
+            if !seen.insert(at) {
+                break;
+            }
+            let (older, mut older_trailer) = section(bytes, at, max_stream)?;
+            if older_trailer.has(b"XRefStm") {
+                return None;
+            }
+            for (num, entry) in older {
+                table.entry(num).or_insert(entry);
+            }
+            prev = older_trailer.remove(b"Prev");
+        }
+        let (numbers, entries): (Vec<u32>, Vec<Entry>) = table.into_iter().unzip();
+        // Every entry must point at its own object, as lopdf's loading and the damage check
+        // in `document` assume; otherwise lopdf files objects under other numbers.
+        for (i, (&num, entry)) in numbers.iter().zip(&entries).enumerate() {
+            if let Entry::Normal { offset, generation } = *entry {
+                let at = offset as usize;
+                if header_at(bytes, at) != Some((num, generation)) {
+                    return None;
+                }
+                if i < 2000 {
+                    let head = bytes.get(at..(at + 24).min(bytes.len()))?;
+                    if !crate::document::object_header_at(head, num) {
+                        return None;
+                    }
+                }
+            }
+        }
+        let slots = std::iter::repeat_with(OnceCell::new)
+            .take(numbers.len())
+            .collect();
+        let lazy = Lazy {
+            bytes,
+            trailer,
+            numbers,
+            entries,
+            slots,
+            containers: RefCell::new(HashMap::new()),
+            busy: RefCell::new(HashSet::new()),
+            anomaly: Cell::new(false),
+            max_stream,
+        };
+        // lopdf rebuilds the table by scanning the file when the catalog does not lead to a
+        // page tree root with `/Kids`; such files are its to read.
+        if !lazy.page_tree_found() || lazy.anomaly.get() {
+            return None;
+        }
+        Some(lazy)
+    }
+
+    fn page_tree_found(&self) -> bool {
+        let root = self
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .and_then(|id| self.get_object(id))
+            .and_then(Object::as_dict);
+        let kids = root
+            .and_then(|cat| cat.get(b"Pages"))
+            .and_then(Object::as_reference)
+            .and_then(|id| self.get_object(id))
+            .and_then(Object::as_dict)
+            .and_then(|pages| pages.get(b"Kids"))
+            .and_then(|k| self.deref(k));
+        matches!(kids, Ok(Object::Array(_)))
+    }
+
+    fn deref<'s>(&'s self, mut o: &'s Object) -> lopdf::Result<&'s Object> {
+        let mut hops = 0;
+        while let Object::Reference(id) = o {
+            o = self.raw(*id).ok_or(not_found(*id))?;
+            hops += 1;
+            if hops > DEREF_LIMIT {
+                return Err(lopdf::Error::ReferenceLimit);
+            }
+        }
+        Ok(o)
+    }
+
+    fn get_object(&self, id: ObjectId) -> lopdf::Result<&Object> {
+        let o = self.raw(id).ok_or(not_found(id))?;
+        self.deref(o)
+    }
+
+    fn flag(&self) {
+        self.anomaly.set(true);
+    }
+
+    /// The object lopdf would have stored under `id`, parsed on first use.
+    fn raw(&self, id: ObjectId) -> Option<&Object> {
+        let Ok(slot) = self.numbers.binary_search(&id.0) else {
+            // lopdf also keeps members of object streams that the table does not list.
+            self.flag();
+            return None;
+        };
+        match self.entries[slot] {
+            Entry::Free => return None,
+            Entry::Normal { generation, .. } if generation != id.1 => {
+                // lopdf may hold another generation from an object stream.
+                self.flag();
+                return None;
+            }
+            Entry::Compressed { .. } if id.1 != 0 => return None,
+            _ => {}
+        }
+        let cell = &self.slots[slot];
+        if let Some(o) = cell.get() {
+            return o.as_deref();
+        }
+        if !self.busy.borrow_mut().insert(id.0) {
+            self.flag();
+            return None;
+        }
+        let parsed = match self.entries[slot] {
+            Entry::Normal { offset, generation } => self.parse_normal(offset, (id.0, generation)),
+            Entry::Compressed { container } => self.parse_member(id.0, container),
+            Entry::Free => None,
+        };
+        self.busy.borrow_mut().remove(&id.0);
+        if parsed.is_none() {
+            self.flag();
+        }
+        let _ = cell.set(parsed.map(Box::new));
+        cell.get().and_then(|o| o.as_deref())
+    }
+
+    fn parse_normal(&self, offset: u32, id: ObjectId) -> Option<Object> {
+        let (found, body) = syntax::indirect(self.bytes, offset as usize).ok()?;
+        if found != id {
+            return None;
+        }
+        match body {
+            Body::Object(o) => Some(o),
+            Body::Stream(dict, at) => {
+                let length = match dict.get(b"Length").ok()? {
+                    Object::Integer(n) => *n,
+                    Object::Reference(r) => match self.raw(*r)? {
+                        Object::Integer(n) => *n,
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                let end = at.checked_add(usize::try_from(length).ok()?)?;
+                let data = self.bytes.get(at..end)?;
+                if !syntax::endstream_at(self.bytes, end) {
+                    return None;
+                }
+                Some(Object::Stream(Stream::new(dict, data.to_vec())))
+            }
+        }
+    }
+
+    fn parse_member(&self, num: u32, container: u32) -> Option<Object> {
+        let c = self.container(container)?;
+        // lopdf's members map keeps the last of duplicate numbers that parses.
+        let at = *c.members.get(&num)?.last()?;
+        let p = syntax::space(&c.data, at);
+        if p >= c.data.len() {
+            return None;
+        }
+        syntax::member(&c.data, p)
+    }
+
+    fn container(&self, num: u32) -> Option<Rc<Container>> {
+        if let Some(c) = self.containers.borrow().get(&num) {
+            return c.clone();
+        }
+        let c = self.load_container(num).map(Rc::new);
+        self.containers.borrow_mut().insert(num, c.clone());
+        c
+    }
+
+    fn load_container(&self, num: u32) -> Option<Container> {
+        let slot = self.numbers.binary_search(&num).ok()?;
+        let Entry::Normal { generation, .. } = self.entries[slot] else {
+            return None;
+        };
+        let Object::Stream(s) = self.raw((num, generation))? else {
+            return None;
+        };
+        if !s.dict.has_type(b"ObjStm") {
+            return None;
+        }
+        let data = plain_content(s, self.max_stream)?;
+        let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
+        if data.is_empty() {
+            return Some(Container { data, members });
+        }
+        let first = usize::try_from(s.dict.get(b"First").ok()?.as_i64().ok()?).ok()?;
+        let index = std::str::from_utf8(data.get(..first)?).ok()?;
+        let numbers: Vec<Option<u32>> = index
+            .split(['\r', '\n'])
+            .flat_map(|line| {
+                line.split('%')
+                    .next()
+                    .unwrap_or_default()
+                    .split_whitespace()
+            })
+            .map(|n| n.parse::<u32>().ok())
+            .collect();
+        for pair in numbers.chunks_exact(2) {
+            let (Some(member), Some(offset)) = (pair[0], pair[1]) else {
+                continue;
+            };
+            let at = first.checked_add(offset as usize)?;
+            members.entry(member).or_default().push(at);
+        }
+        Some(Container { data, members })
+    }
+}
+
+/// `%PDF-`, the version, the rest of the line and its end, as lopdf's header check wants.
+fn header_ok(b: &[u8]) -> Option<()> {
+    let mut p = 5;
+    while b.get(p).is_some_and(|&c| c != b'\r' && c != b'\n') {
+        p += 1;
+    }
+    syntax::eol(b, p).map(|_| ())
+}
+
+/// The offset `startxref` gives, found as lopdf finds it: the last `%%EOF` in the last 1024
+/// bytes before trailing white space, and the last `startxref` just before it.
+fn xref_start(b: &[u8]) -> Option<usize> {
+    let end = b
+        .iter()
+        .rposition(|c| !b" \t\n\r\0\x0C".contains(c))
+        .map_or(0, |p| p + 1);
+    let from = end - end.min(1024);
+    let eof = from + memchr::memmem::rfind(&b[from..end], b"%%EOF")?;
+    if eof <= 25 {
+        return None;
+    }
+    let sx = eof - 25 + memchr::memmem::rfind(&b[eof - 25..eof], b"startxref")?;
+    let mut p = sx + 9;
+    if b.get(p) == Some(&b' ') {
+        p += 1;
+    }
+    p = syntax::eol(b, p)?;
+    while b.get(p) == Some(&b' ') {
+        p += 1;
+    }
+    let (negative, digits_at) = match b.get(p) {
+        Some(b'-') => (true, p + 1),
+        Some(b'+') => (false, p + 1),
+        _ => (false, p),
+    };
+    let (value, mut q) = syntax::unsigned::<u64>(b, digits_at)?;
+    if negative && value != 0 {
+        return None;
+    }
+    while b.get(q) == Some(&b' ') {
+        q += 1;
+    }
+    let q = syntax::eol(b, q)?;
+    if b.get(q..q + 5) != Some(b"%%EOF") {
+        return None;
+    }
+    usize::try_from(value).ok().filter(|&v| v <= b.len())
+}
+
+/// `num gen obj` at `at` (after white space), as lopdf's object header.
+fn header_at(b: &[u8], at: usize) -> Option<ObjectId> {
+    let p = syntax::space(b, at);
+    let (num, q) = syntax::unsigned::<u32>(b, p)?;
+    let (generation, q) = syntax::unsigned::<u16>(b, syntax::space(b, q))?;
+    let q = syntax::space(b, q);
+    (b.get(q..q + 3) == Some(b"obj")).then_some((num, generation))
+}
+
+type Table = BTreeMap<u32, Entry>;
+
+/// The cross-reference section at `at` (a table with its trailer, or a stream) and its trailer.
+fn section(b: &[u8], at: usize, max_stream: u64) -> Option<(Table, Dictionary)> {
+    if b.get(at..at + 4) == Some(b"xref") {
+        table_section(b, at + 4)
+    } else if starts_object(b.get(at..)?) {
+        stream_section(b, at, max_stream)
+    } else {
+        None
+    }
+}
+
+/// Whether `num gen obj` starts right at the beginning of `b` (no white space before it, at
+/// least one between its parts), the test lopdf makes before trusting a `startxref` or `/Prev`
+/// offset that points at a cross-reference stream.
+fn starts_object(b: &[u8]) -> bool {
+    fn digits(b: &[u8], max: usize) -> Option<usize> {
+        let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        (n > 0 && n <= max).then_some(n)
+    }
+    fn blanks(b: &[u8]) -> Option<usize> {
+        let n = b
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+            .count();
+        (n > 0).then_some(n)
+    }
+    let check = || -> Option<()> {
+        let n = digits(b, 10)?;
+        std::str::from_utf8(&b[..n]).ok()?.parse::<u32>().ok()?;
+        let mut p = n + blanks(&b[n..])?;
+        let g = digits(&b[p..], 5)?;
+        std::str::from_utf8(&b[p..p + g])
+            .ok()?
+            .parse::<u16>()
+            .ok()?;
+        p += g;
+        p += blanks(&b[p..])?;
+        let tail = b[p..].strip_prefix(b"obj")?;
+        match tail.first() {
+            Some(c) if c.is_ascii_alphanumeric() => None,
+            _ => Some(()),
+        }
+    };
+    check().is_some()
+}
+
+fn table_section(b: &[u8], mut p: usize) -> Option<(Table, Dictionary)> {
+    if b.get(p) == Some(&b' ') {
+        p += 1;
+    }
+    p = syntax::eol(b, p)?;
+    let mut table = Table::new();
+    let mut sections = 0;
+    // Subsections: `start count`, then entries `offset gen n|f` each ending its line.
+    while let Some((start, q)) = syntax::unsigned::<u64>(b, p) {
+        if b.get(q) != Some(&b' ') {
+            break;
+        }
+        let Some((_count, mut q)) = syntax::unsigned::<u32>(b, q + 1) else {
+            break;
+        };
+        if b.get(q) == Some(&b' ') {
+            q += 1;
+        }
+        let Some(mut q) = syntax::eol(b, q) else {
+            break;
+        };
+        sections += 1;
+        let mut index = 0u64;
+        while let Some((offset, e)) = syntax::unsigned::<u32>(b, q) {
+            if b.get(e) != Some(&b' ') {
+                break;
+            }
+            let Some((generation, e)) = syntax::unsigned::<u32>(b, e + 1) else {
+                break;
+            };
+            if b.get(e) != Some(&b' ') {
+                break;
+            }
+            let kind = *b.get(e + 1)?;
+            if kind != b'n' && kind != b'f' {
+                break;
+            }
+            let Some(next) = entry_end(b, e + 2) else {
+                break;
+            };
+            let entry = if kind == b'f' {
+                Some(Entry::Free)
+            } else {
+                u16::try_from(generation)
+                    .ok()
+                    .map(|generation| Entry::Normal { offset, generation })
+            };
+            if let Some(entry) = entry {
+                let num = u32::try_from(start.checked_add(index)?).ok()?;
+                table.insert(num, entry);
+            }
+            index += 1;
+            q = next;
+        }
+        p = q;
+    }
+    if sections == 0 {
+        return None;
+    }
+    let p = syntax::space(b, p);
+    if b.get(p..p + 7) != Some(b"trailer") {
+        return None;
+    }
+    let p = syntax::space(b, p + 7);
+    let (trailer, _) = syntax::dictionary(b, p, syntax::MAX_DEPTH).ok()?;
+    trailer.get(b"Size").ok()?.as_i64().ok()?;
+    Some((table, trailer))
+}
+
+/// The end of a table entry: ` \r`, ` \n`, `\r\n`, or (as lopdf allows) a bare `\n` or `\r`.
+fn entry_end(b: &[u8], p: usize) -> Option<usize> {
+    match b.get(p..).unwrap_or_default() {
+        [b' ', b'\r' | b'\n', ..] | [b'\r', b'\n', ..] => Some(p + 2),
+        [b'\n' | b'\r', ..] => Some(p + 1),
+        _ => None,
+    }
+}
+
+fn stream_section(b: &[u8], at: usize, max_stream: u64) -> Option<(Table, Dictionary)> {
+    let (_, Body::Stream(dict, data_at)) = syntax::indirect(b, at).ok()? else {
+        return None;
+    };
+    let Object::Integer(length) = *dict.get(b"Length").ok()? else {
+        return None;
+    };
+    let end = data_at.checked_add(usize::try_from(length).ok()?)?;
+    let raw = b.get(data_at..end)?;
+    if !syntax::endstream_at(b, end) {
+        return None;
+    }
+    let stream = Stream::new(dict, raw.to_vec());
+    let data = plain_content(&stream, max_stream)?;
+    let mut dict = stream.dict;
+    let size = dict.get(b"Size").ok()?.as_i64().ok()?;
+    let ints = |o: &Object| -> Option<Vec<i64>> {
+        o.as_array()
+            .ok()?
+            .iter()
+            .map(|x| x.as_i64().ok())
+            .collect::<Option<Vec<i64>>>()
+    };
+    let index = match dict.get(b"Index") {
+        Ok(o) => ints(o)?,
+        Err(_) => vec![0, size],
+    };
+    let w = ints(dict.get(b"W").ok()?)?;
+    if w.len() < 3 || w[..3].iter().any(|&x| !(0..=4).contains(&x)) {
+        return None;
+    }
+    let (w0, w1, w2) = (w[0] as usize, w[1] as usize, w[2] as usize);
+    let width = w0 + w1 + w2;
+    if width == 0 {
+        return None;
+    }
+    let mut table = Table::new();
+    let mut p = 0usize;
+    let read = |p: &mut usize, n: usize| -> Option<u32> {
+        let field = data.get(*p..*p + n)?;
+        *p += n;
+        Some(field.iter().fold(0u32, |v, &x| (v << 8) | u32::from(x)))
+    };
+    let mut total = 0usize;
+    for pair in index.chunks_exact(2) {
+        total = total.checked_add(usize::try_from(pair[1]).ok()?)?;
+    }
+    if total > data.len() / width.max(3) {
+        return None;
+    }
+    for pair in index.chunks_exact(2) {
+        let (start, count) = (pair[0], pair[1]);
+        for j in 0..count {
+            let kind = if w0 == 0 { 1 } else { read(&mut p, w0)? };
+            let f2 = read(&mut p, w1)?;
+            let f3 = read(&mut p, w2)?;
+            let entry = match kind {
+                0 => Some(Entry::Free),
+                1 => Some(Entry::Normal {
+                    offset: f2,
+                    generation: if w2 == 0 { 0 } else { f3 as u16 },
+                }),
+                2 => Some(Entry::Compressed { container: f2 }),
+                _ => None,
+            };
+            if let Some(entry) = entry {
+                let num = u32::try_from(start.checked_add(j)?).ok()?;
+                table.insert(num, entry);
+            }
+        }
+    }
+    for key in [&b"Length"[..], b"W", b"Index"] {
+        dict.remove(key);
+    }
+    Some((table, dict))
+}
+
+/// A cross-reference or object stream's data, decoded only when the decoding is beyond doubt:
+/// no filter, or one FlateDecode layer that reaches its end (with a PNG predictor over whole
+/// rows of bytes). lopdf decodes these streams itself; anything it might decode differently is
+/// left to it.
+fn plain_content(s: &Stream, max_stream: u64) -> Option<Vec<u8>> {
+    let filter = match s.dict.get(b"Filter") {
+        Err(_) => return Some(s.content.clone()),
+        Ok(Object::Name(n)) => n.as_slice(),
+        Ok(Object::Array(a)) if a.len() == 1 => a[0].as_name().ok()?,
+        Ok(_) => return None,
+    };
+    if filter != b"FlateDecode" {
+        return None;
+    }
+    let parms = match s.dict.get(b"DecodeParms") {
+        Err(_) => None,
+        Ok(Object::Dictionary(d)) => Some(d),
+        Ok(Object::Array(a)) if a.len() == 1 => Some(a[0].as_dict().ok()?),
+        Ok(_) => return None,
+    };
+    let data = inflate_whole(&s.content, max_stream)?;
+    let Some(parms) = parms else {
+        return Some(data);
+    };
+    let int = |k: &[u8], d: i64| -> Option<i64> {
+        match parms.get(k) {
+            Err(_) => Some(d),
+            Ok(o) => o.as_i64().ok(),
+        }
+    };
+    let predictor = int(b"Predictor", 1)?;
+    if predictor == 1 {
+        return Some(data);
+    }
+    let columns = int(b"Columns", 1)?;
+    if !(10..=15).contains(&predictor)
+        || int(b"Colors", 1)? != 1
+        || int(b"BitsPerComponent", 8)? != 8
+        || !(1..=1 << 16).contains(&columns)
+        || data.len() % (columns as usize + 1) != 0
+    {
+        return None;
+    }
+    Some(crate::filters::predict(data, Some(parms)))
+}
+
+/// Inflates zlib data that ends properly, at most `max` bytes.
+fn inflate_whole(input: &[u8], max: u64) -> Option<Vec<u8>> {
+    use flate2::{Decompress, FlushDecompress, Status};
+    let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let mut d = Decompress::new(true);
+    let mut out = Vec::with_capacity(input.len().saturating_mul(4).clamp(256, 1 << 20));
+    loop {
+        if out.len() == out.capacity() {
+            if out.len() >= max {
+                return None;
+            }
+            out.reserve(out.len().min(max - out.len()).max(4096));
+        }
+        let before = (d.total_in(), d.total_out());
+        let consumed = usize::try_from(d.total_in()).ok()?;
+        let status = d
+            .decompress_vec(input.get(consumed..)?, &mut out, FlushDecompress::None)
+            .ok()?;
+        match status {
+            Status::StreamEnd => return (out.len() <= max).then_some(out),
+            _ if (d.total_in(), d.total_out()) == before && out.len() < out.capacity() => {
+                return None;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small file with a classic table; `extra` is appended before the table.
+    fn file(objects: &[&str]) -> Vec<u8> {
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    fn pages_file(content: &str) -> Vec<u8> {
+        let len = content.len();
+        file(&[
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+            &format!("<< /Length 5 0 R >>\nstream\n{content}\nendstream"),
+            &len.to_string(),
+        ])
+    }
+
+    #[test]
+    fn objects_read_lazily_equal_lopdf_s() {
+        let bytes = pages_file("BT (Hi) Tj ET");
+        let lazy = Objects::lazy(&bytes, 1 << 20).expect("lazy reader takes a sound file");
+        assert!(lazy.is_lazy());
+        let eager: Objects = lopdf::Document::load_mem(&bytes).unwrap().into();
+        for n in 1..=5 {
+            assert_eq!(
+                lazy.get_object((n, 0)).ok(),
+                eager.get_object((n, 0)).ok(),
+                "object {n}"
+            );
+        }
+        assert_eq!(
+            lazy.trailer().get(b"Root").ok(),
+            eager.trailer().get(b"Root").ok()
+        );
+        assert!(!lazy.needs_lopdf());
+    }
+
+    #[test]
+    fn a_wrong_length_hands_the_file_to_lopdf() {
+        let mut bytes = pages_file("BT (Hi) Tj ET");
+        // /Length says 13; make the data one byte longer without moving any object.
+        let at = memchr::memmem::find(&bytes, b"ET\nendstream").unwrap();
+        bytes[at + 2] = b' ';
+        let lazy = Objects::lazy(&bytes, 1 << 20).unwrap();
+        assert!(lazy.get_object((4, 0)).is_err());
+        assert!(lazy.needs_lopdf());
+    }
+
+    #[test]
+    fn unsound_files_are_left_to_lopdf() {
+        let bytes = pages_file("q Q");
+        // An entry pointing into the middle of an object.
+        let mut shifted = bytes.clone();
+        let xref = memchr::memmem::rfind(&shifted, b"0000000009 00000 n").unwrap();
+        shifted[xref + 8..xref + 10].copy_from_slice(b"11");
+        assert!(Objects::lazy(&shifted, 1 << 20).is_none());
+        // No page tree.
+        let no_tree = file(&["<< /Type /Catalog >>"]);
+        assert!(Objects::lazy(&no_tree, 1 << 20).is_none());
+        // Encrypted.
+        let enc = String::from_utf8(bytes.clone())
+            .unwrap()
+            .replace("/Root 1 0 R", "/Root 1 0 R /Encrypt 9 0 R");
+        assert!(Objects::lazy(enc.as_bytes(), 1 << 20).is_none());
+        // A dangling reference asks for lopdf.
+        let lazy = Objects::lazy(&bytes, 1 << 20).unwrap();
+        assert!(lazy.get_object((77, 0)).is_err());
+        assert!(lazy.needs_lopdf());
+    }
+
+    /// PDF files under `dir`, recursively.
+    fn pdfs(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pdfs(&path, out);
+            } else if path.extension().is_some_and(|e| e == "pdf") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The oracle: for every file the lazy reader takes, every object lopdf loads is the same
+    /// object read lazily, or the lazy reader says it needs lopdf. Run over the project's PDFs;
+    /// `LAZY_ORACLE_DIR` adds another folder (such as a corpus outside the project).
+    #[test]
+    fn every_object_read_lazily_is_lopdf_s_object() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        pdfs(&root.join("tests/data"), &mut files);
+        pdfs(&root.join("../../fixtures"), &mut files);
+        if let Some(extra) = std::env::var_os("LAZY_ORACLE_DIR") {
+            pdfs(std::path::Path::new(&extra), &mut files);
+        }
+        assert!(files.len() > 40, "fixtures not found: {}", files.len());
+        let (mut lazy_files, mut compared) = (0, 0);
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap();
+            let Some(lazy) = Objects::lazy(&bytes, 64 << 20) else {
+                continue;
+            };
+            // A file lopdf refuses (an object-stream bomb) is refused before either reader runs.
+            let Ok(eager) = lopdf::Document::load_mem(&bytes) else {
+                continue;
+            };
+            lazy_files += 1;
+            assert_eq!(
+                lazy.trailer().get(b"Root").ok(),
+                eager.trailer.get(b"Root").ok()
+            );
+            for &id in eager.objects.keys() {
+                match lazy.get_object(id) {
+                    Ok(o) => {
+                        assert_eq!(
+                            Some(o),
+                            eager.get_object(id).ok(),
+                            "{} {id:?}",
+                            path.display()
+                        );
+                        compared += 1;
+                    }
+                    Err(_) => assert!(
+                        lazy.needs_lopdf() || eager.get_object(id).is_err(),
+                        "{} {id:?}: lopdf has it, the lazy reader neither has it nor asks for lopdf",
+                        path.display()
+                    ),
+                }
+            }
+            let past = eager.objects.keys().map(|id| id.0).max().unwrap_or(0) + 1;
+            assert!(lazy.get_object((past, 0)).is_err());
+        }
+        assert!(
+            lazy_files > 30 && compared > 2000,
+            "{lazy_files} files, {compared} objects"
+        );
+    }
+
+    #[test]
+    fn inflate_whole_wants_the_end_of_the_stream() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&[7u8; 10_000]).unwrap();
+        let packed = z.finish().unwrap();
+        assert_eq!(inflate_whole(&packed, 1 << 20).unwrap(), vec![7u8; 10_000]);
+        assert!(inflate_whole(&packed[..packed.len() - 6], 1 << 20).is_none());
+        assert!(inflate_whole(&packed, 100).is_none());
+    }
+}
