@@ -184,8 +184,8 @@ fn drop_furniture<'a>(lines: &'a [Line], page_heights: &[f32]) -> Vec<&'a Line> 
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^[-—–·~]*
-          (?: 第?\d{1,4}页?(?:[/]?共?\d{1,4}页?)?
-            | (?i:page)\d{1,4}(?:(?i:of)\d{1,4})?
+          (?: 第?[0-9]{1,4}页?(?:[/]?共?[0-9]{1,4}页?)?
+            | (?i:page)[0-9]{1,4}(?:(?i:of)[0-9]{1,4})?
             | [ivxlc]{1,6} | [IVXLC]{1,6} )
           [-—–·~]*$",
     )
@@ -577,6 +577,9 @@ mod tests {
             "2021 年 第 13 期",
             "第五条",
             "10月",
+            // Digits of other scripts: ASCII and full-width digits only make a page number.
+            "١٢",
+            "३",
         ] {
             assert!(!is_page_number(t), "{t}");
         }

@@ -42,7 +42,7 @@ pub fn clean_url(raw: &str) -> String {
 }
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:https?|ftp)://[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::\d{1,5})?(?:[/?#][\x21-\x7E]*)?$")
+    Regex::new(r"^(?i:https?|ftp)://[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[/?#][\x21-\x7E]*)?$")
         .expect("url pattern compiles")
 });
 

@@ -112,7 +112,7 @@ static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     // the page number. Full-width digits are folded before matching. `toc_tail` reads the same
     // shape without the regex engine; this pattern is its fallback for unusual lines and its
     // oracle in the tests.
-    Regex::new(r"^(.*?)\s*(?:[.．。·•‧・⋯…‥_\-—]{2,}\s*|\t+\s*|\s{2,})(\d{1,4})\s*$")
+    Regex::new(r"^(.*?)\s*(?:[.．。·•‧・⋯…‥_\-—]{2,}\s*|\t+\s*|\s{2,})([0-9]{1,4})\s*$")
         .expect("toc pattern")
 });
 
@@ -228,7 +228,7 @@ pub fn scan_toc_marker(line: &str) -> bool {
 
 static ISSUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:(\d{4})\s*年\s*)?第\s*(\d{1,4})\s*期(?:\s*[（(]?\s*总\s*第\s*\d+\s*期\s*[）)]?)?",
+        r"^\s*(?:([0-9]{4})\s*年\s*)?第\s*([0-9]{1,4})\s*期(?:\s*[（(]?\s*总\s*第\s*[0-9]+\s*期\s*[）)]?)?",
     )
     .expect("issue pattern")
 });
