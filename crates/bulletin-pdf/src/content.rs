@@ -484,9 +484,12 @@ impl<'a> Interp<'a> {
         if let Some(f) = self.fonts.map.get(&key) {
             return Ok(f.clone());
         }
-        let font = match as_dict(doc, entry) {
+        // The font keeps what it needs; the objects it was read from (width arrays, the
+        // descriptor, the ToUnicode stream) need not stay parsed.
+        let scratch = doc.scratch();
+        let font = match as_dict(&scratch, entry) {
             Some(d) => {
-                let mut f = Font::load(doc, d, self.budget)?;
+                let mut f = Font::load(&scratch, d, self.budget)?;
                 // Numbered from 1 (0 is no memo); past u32::MAX fonts, the rest go without.
                 if let Some(n) = self.fonts.loaded.checked_add(1) {
                     self.fonts.loaded = n;

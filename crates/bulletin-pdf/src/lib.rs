@@ -255,8 +255,10 @@ fn extract_pages(
         let page_limit = options.max_page_work.min(work_left);
         it.max_work = page_limit;
         let mut frame = content::Interp::begin(to_page);
-        for part in page_contents(doc, p.dict, &mut unreadable) {
-            match filters::decode_shared(doc, part.0, part.1, budget)? {
+        // The content streams' data is decoded and done with once the page is read.
+        let scratch = doc.scratch();
+        for part in page_contents(&scratch, p.dict, &mut unreadable) {
+            match filters::decode_shared(&scratch, part.0, part.1, budget)? {
                 Some(data) => it.run_part(&data, p.resources, &mut frame)?,
                 None => unreadable += 1,
             }

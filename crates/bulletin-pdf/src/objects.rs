@@ -33,7 +33,10 @@ pub(crate) struct Objects<'a> {
 
 enum Kind<'a> {
     Loaded(Box<lopdf::Document>),
+    LoadedRef(&'a lopdf::Document),
     Lazy(Box<Lazy<'a>>),
+    /// Objects parsed here are dropped with it; the file's own cache is read, never filled.
+    Scratch(&'a Lazy<'a>, Box<Cache>),
 }
 
 impl From<lopdf::Document> for Objects<'static> {
@@ -61,7 +64,9 @@ impl<'a> Objects<'a> {
     pub(crate) fn get_object(&self, id: ObjectId) -> lopdf::Result<&Object> {
         match &self.kind {
             Kind::Loaded(doc) => doc.get_object(id),
-            Kind::Lazy(lazy) => lazy.get_object(id),
+            Kind::LoadedRef(doc) => doc.get_object(id),
+            Kind::Lazy(lazy) => lazy.view(None).get_object(id),
+            Kind::Scratch(lazy, cache) => lazy.view(Some(cache)).get_object(id),
         }
     }
 
@@ -69,8 +74,23 @@ impl<'a> Objects<'a> {
     pub(crate) fn trailer(&self) -> &Dictionary {
         match &self.kind {
             Kind::Loaded(doc) => &doc.trailer,
+            Kind::LoadedRef(doc) => &doc.trailer,
             Kind::Lazy(lazy) => &lazy.trailer,
+            Kind::Scratch(lazy, _) => &lazy.trailer,
         }
+    }
+
+    /// The same objects, for work whose result owns its data (loading a font, reading one
+    /// page's content streams): what the work parses is dropped with the view, instead of
+    /// staying in memory until the file is done. Objects parsed before are shared.
+    pub(crate) fn scratch(&self) -> Objects<'_> {
+        let kind = match &self.kind {
+            Kind::Loaded(doc) => Kind::LoadedRef(doc),
+            Kind::LoadedRef(doc) => Kind::LoadedRef(doc),
+            Kind::Lazy(lazy) => Kind::Scratch(lazy, Box::new(Cache::new(lazy.numbers.len()))),
+            Kind::Scratch(lazy, _) => Kind::Scratch(lazy, Box::new(Cache::new(lazy.numbers.len()))),
+        };
+        Objects { kind }
     }
 
     /// Every object of the file, for a scan when the page tree fails. The lazy reader has no
@@ -78,8 +98,13 @@ impl<'a> Objects<'a> {
     pub(crate) fn every_object(&self) -> Option<impl Iterator<Item = &Object>> {
         match &self.kind {
             Kind::Loaded(doc) => Some(doc.objects.values()),
+            Kind::LoadedRef(doc) => Some(doc.objects.values()),
             Kind::Lazy(lazy) => {
-                lazy.flag();
+                lazy.anomaly.set(true);
+                None
+            }
+            Kind::Scratch(lazy, _) => {
+                lazy.anomaly.set(true);
                 None
             }
         }
@@ -88,15 +113,16 @@ impl<'a> Objects<'a> {
     /// Whether the objects were read lazily.
     #[cfg(test)]
     pub(crate) fn is_lazy(&self) -> bool {
-        matches!(self.kind, Kind::Lazy(_))
+        matches!(self.kind, Kind::Lazy(_) | Kind::Scratch(..))
     }
 
     /// Whether some object asked for could not be read as lopdf reads it: whatever was
     /// extracted must be thrown away and the file read again with lopdf.
     pub(crate) fn needs_lopdf(&self) -> bool {
         match &self.kind {
-            Kind::Loaded(_) => false,
+            Kind::Loaded(_) | Kind::LoadedRef(_) => false,
             Kind::Lazy(lazy) => lazy.anomaly.get(),
+            Kind::Scratch(lazy, _) => lazy.anomaly.get(),
         }
     }
 }
@@ -123,13 +149,59 @@ struct Lazy<'a> {
     /// Object numbers in ascending order, and their entries.
     numbers: Vec<u32>,
     entries: Vec<Entry>,
-    /// The parsed objects, by position in `numbers`; `None` inside when lopdf has no object.
-    slots: Vec<OnceCell<Option<Box<Object>>>>,
+    /// The objects parsed so far.
+    cache: Cache,
     containers: RefCell<HashMap<u32, Option<Rc<Container>>>>,
-    /// Objects being parsed, to catch a stream whose `/Length` leads back to itself.
-    busy: RefCell<HashSet<u32>>,
     anomaly: Cell<bool>,
     max_stream: u64,
+}
+
+/// How many slots a chunk of [`Cache`] holds.
+const CHUNK: usize = 256;
+
+/// One parsed object: `None` inside when lopdf has no such object.
+type Slot = OnceCell<Option<Box<Object>>>;
+
+/// Parsed objects by position in the table, in chunks allocated when first used (a table may
+/// list millions of numbers, of which a file's pages use a few hundred).
+struct Cache {
+    chunks: Vec<OnceCell<Box<[Slot]>>>,
+    /// Objects being parsed, to catch a stream whose `/Length` leads back to itself.
+    busy: RefCell<HashSet<u32>>,
+}
+
+impl Cache {
+    fn new(slots: usize) -> Cache {
+        Cache {
+            chunks: std::iter::repeat_with(OnceCell::new)
+                .take(slots.div_ceil(CHUNK))
+                .collect(),
+            busy: RefCell::new(HashSet::new()),
+        }
+    }
+
+    fn get(&self, slot: usize) -> Option<&Option<Box<Object>>> {
+        self.chunks
+            .get(slot / CHUNK)?
+            .get()?
+            .get(slot % CHUNK)?
+            .get()
+    }
+
+    fn slot(&self, slot: usize) -> Option<&Slot> {
+        let chunk = self
+            .chunks
+            .get(slot / CHUNK)?
+            .get_or_init(|| std::iter::repeat_with(OnceCell::new).take(CHUNK).collect());
+        chunk.get(slot % CHUNK)
+    }
+}
+
+/// The lazy reader seen through one cache: the file's own, or a scratch one read after it.
+#[derive(Clone, Copy)]
+struct View<'s> {
+    lazy: &'s Lazy<'s>,
+    scratch: Option<&'s Cache>,
 }
 
 impl<'a> Lazy<'a> {
@@ -177,30 +249,36 @@ impl<'a> Lazy<'a> {
                 }
             }
         }
-        let slots = std::iter::repeat_with(OnceCell::new)
-            .take(numbers.len())
-            .collect();
         let lazy = Lazy {
             bytes,
             trailer,
+            cache: Cache::new(numbers.len()),
             numbers,
             entries,
-            slots,
             containers: RefCell::new(HashMap::new()),
-            busy: RefCell::new(HashSet::new()),
             anomaly: Cell::new(false),
             max_stream,
         };
         // lopdf rebuilds the table by scanning the file when the catalog does not lead to a
         // page tree root with `/Kids`; such files are its to read.
-        if !lazy.page_tree_found() || lazy.anomaly.get() {
+        if !lazy.view(None).page_tree_found() || lazy.anomaly.get() {
             return None;
         }
         Some(lazy)
     }
 
+    fn view<'s>(&'s self, scratch: Option<&'s Cache>) -> View<'s> {
+        View {
+            lazy: self,
+            scratch,
+        }
+    }
+}
+
+impl<'s> View<'s> {
     fn page_tree_found(&self) -> bool {
         let root = self
+            .lazy
             .trailer
             .get(b"Root")
             .and_then(Object::as_reference)
@@ -216,7 +294,7 @@ impl<'a> Lazy<'a> {
         matches!(kids, Ok(Object::Array(_)))
     }
 
-    fn deref<'s>(&'s self, mut o: &'s Object) -> lopdf::Result<&'s Object> {
+    fn deref(&self, mut o: &'s Object) -> lopdf::Result<&'s Object> {
         let mut hops = 0;
         while let Object::Reference(id) = o {
             o = self.raw(*id).ok_or(not_found(*id))?;
@@ -228,23 +306,24 @@ impl<'a> Lazy<'a> {
         Ok(o)
     }
 
-    fn get_object(&self, id: ObjectId) -> lopdf::Result<&Object> {
+    fn get_object(&self, id: ObjectId) -> lopdf::Result<&'s Object> {
         let o = self.raw(id).ok_or(not_found(id))?;
         self.deref(o)
     }
 
     fn flag(&self) {
-        self.anomaly.set(true);
+        self.lazy.anomaly.set(true);
     }
 
     /// The object lopdf would have stored under `id`, parsed on first use.
-    fn raw(&self, id: ObjectId) -> Option<&Object> {
-        let Ok(slot) = self.numbers.binary_search(&id.0) else {
+    fn raw(&self, id: ObjectId) -> Option<&'s Object> {
+        let lazy = self.lazy;
+        let Ok(slot) = lazy.numbers.binary_search(&id.0) else {
             // lopdf also keeps members of object streams that the table does not list.
             self.flag();
             return None;
         };
-        match self.entries[slot] {
+        match lazy.entries[slot] {
             Entry::Free => return None,
             Entry::Normal { generation, .. } if generation != id.1 => {
                 // lopdf may hold another generation from an object stream.
@@ -254,20 +333,24 @@ impl<'a> Lazy<'a> {
             Entry::Compressed { .. } if id.1 != 0 => return None,
             _ => {}
         }
-        let cell = &self.slots[slot];
+        if let Some(o) = lazy.cache.get(slot) {
+            return o.as_deref();
+        }
+        let cache = self.scratch.unwrap_or(&lazy.cache);
+        let cell = cache.slot(slot)?;
         if let Some(o) = cell.get() {
             return o.as_deref();
         }
-        if !self.busy.borrow_mut().insert(id.0) {
+        if !cache.busy.borrow_mut().insert(id.0) {
             self.flag();
             return None;
         }
-        let parsed = match self.entries[slot] {
+        let parsed = match lazy.entries[slot] {
             Entry::Normal { offset, generation } => self.parse_normal(offset, (id.0, generation)),
             Entry::Compressed { container } => self.parse_member(id.0, container),
             Entry::Free => None,
         };
-        self.busy.borrow_mut().remove(&id.0);
+        cache.busy.borrow_mut().remove(&id.0);
         if parsed.is_none() {
             self.flag();
         }
@@ -276,7 +359,8 @@ impl<'a> Lazy<'a> {
     }
 
     fn parse_normal(&self, offset: u32, id: ObjectId) -> Option<Object> {
-        let (found, body) = syntax::indirect(self.bytes, offset as usize).ok()?;
+        let bytes = self.lazy.bytes;
+        let (found, body) = syntax::indirect(bytes, offset as usize).ok()?;
         if found != id {
             return None;
         }
@@ -292,8 +376,8 @@ impl<'a> Lazy<'a> {
                     _ => return None,
                 };
                 let end = at.checked_add(usize::try_from(length).ok()?)?;
-                let data = self.bytes.get(at..end)?;
-                if !syntax::endstream_at(self.bytes, end) {
+                let data = bytes.get(at..end)?;
+                if !syntax::endstream_at(bytes, end) {
                     return None;
                 }
                 Some(Object::Stream(Stream::new(dict, data.to_vec())))
@@ -313,17 +397,18 @@ impl<'a> Lazy<'a> {
     }
 
     fn container(&self, num: u32) -> Option<Rc<Container>> {
-        if let Some(c) = self.containers.borrow().get(&num) {
+        let containers = &self.lazy.containers;
+        if let Some(c) = containers.borrow().get(&num) {
             return c.clone();
         }
         let c = self.load_container(num).map(Rc::new);
-        self.containers.borrow_mut().insert(num, c.clone());
+        containers.borrow_mut().insert(num, c.clone());
         c
     }
 
     fn load_container(&self, num: u32) -> Option<Container> {
-        let slot = self.numbers.binary_search(&num).ok()?;
-        let Entry::Normal { generation, .. } = self.entries[slot] else {
+        let slot = self.lazy.numbers.binary_search(&num).ok()?;
+        let Entry::Normal { generation, .. } = self.lazy.entries[slot] else {
             return None;
         };
         let Object::Stream(s) = self.raw((num, generation))? else {
@@ -332,7 +417,7 @@ impl<'a> Lazy<'a> {
         if !s.dict.has_type(b"ObjStm") {
             return None;
         }
-        let data = plain_content(s, self.max_stream)?;
+        let data = plain_content(s, self.lazy.max_stream)?;
         let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
         if data.is_empty() {
             return Some(Container { data, members });
@@ -753,6 +838,34 @@ mod tests {
             eager.trailer().get(b"Root").ok()
         );
         assert!(!lazy.needs_lopdf());
+    }
+
+    #[test]
+    fn a_scratch_view_parses_into_its_own_cache() {
+        let bytes = pages_file("BT (Hi) Tj ET");
+        let doc = Objects::lazy(&bytes, 1 << 20).unwrap();
+        let Kind::Lazy(lazy) = &doc.kind else {
+            panic!("not lazy")
+        };
+        let slot_of = |n: u32| lazy.numbers.binary_search(&n).unwrap();
+        // The page tree check parsed the catalog and the page tree root, not the content.
+        assert!(lazy.cache.get(slot_of(2)).is_some());
+        assert!(lazy.cache.get(slot_of(4)).is_none());
+        {
+            let scratch = doc.scratch();
+            let Ok(Object::Stream(s)) = scratch.get_object((4, 0)) else {
+                panic!("no content stream")
+            };
+            assert_eq!(s.content, b"BT (Hi) Tj ET");
+            // Objects the file's cache holds are shared, not parsed again.
+            let shared = scratch.get_object((2, 0)).unwrap() as *const Object;
+            assert_eq!(shared, doc.get_object((2, 0)).unwrap() as *const Object);
+        }
+        // What the scratch view parsed went with it.
+        assert!(lazy.cache.get(slot_of(4)).is_none());
+        assert!(doc.get_object((4, 0)).is_ok());
+        assert!(lazy.cache.get(slot_of(4)).is_some());
+        assert!(!doc.needs_lopdf());
     }
 
     #[test]
