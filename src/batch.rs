@@ -252,7 +252,7 @@ pub fn run_one(job: &Job, config: &Config, skip: &Skip<'_>) -> Outcome {
             });
         }
         let mut times = crate::StageTimes::default();
-        crate::process_timed(&input, config, &mut times).map(|d| Output::Document(Box::new(d)))
+        crate::process_owned_timed(input, config, &mut times).map(|d| Output::Document(Box::new(d)))
     };
     let result = match catch_unwind(AssertUnwindSafe(work)) {
         Ok(result) => result,

@@ -61,7 +61,7 @@ pub fn warm_up() {
 /// Runs the whole pipeline on one file: the validated document, or why there is none.
 pub fn process(path: &Path, config: &Config) -> Result<Document> {
     let input = input::Input::read(path)?;
-    process_input(&input, config)
+    process_owned_timed(input, config, &mut StageTimes::default())
 }
 
 /// Runs the pipeline on an input already in memory.
@@ -107,7 +107,7 @@ pub fn process_path_timed(
     let started = Instant::now();
     let input = input::Input::read(path)?;
     times.read += started.elapsed();
-    process_timed(&input, config, times)
+    process_owned_timed(input, config, times)
 }
 
 /// Like [`process_input`], adding the time of each stage to `times`.
@@ -116,28 +116,72 @@ pub fn process_timed(
     config: &Config,
     times: &mut StageTimes,
 ) -> Result<Document> {
-    let mut clock = Instant::now();
-    let mut lap = |slot: &mut Duration| {
-        let now = Instant::now();
-        *slot += now - clock;
-        clock = now;
-    };
+    let mut laps = Laps(Instant::now());
     let extracted = extract::lines(input, config)?;
-    lap(&mut times.extract);
+    laps.lap(&mut times.extract);
+    let source = source_of(input, &extracted);
+    build(source, &extracted, config, times, laps)
+}
+
+/// Like [`process_timed`], but takes the input and frees its bytes once the text is read: the
+/// memory a large file held is then reused for the document built from it, instead of the
+/// process touching as much again.
+pub fn process_owned_timed(
+    input: input::Input,
+    config: &Config,
+    times: &mut StageTimes,
+) -> Result<Document> {
+    let mut laps = Laps(Instant::now());
+    let extracted = extract::lines(&input, config)?;
+    laps.lap(&mut times.extract);
+    let source = source_of(&input, &extracted);
+    drop(input);
+    build(source, &extracted, config, times, laps)
+}
+
+/// The clock between stages.
+struct Laps(Instant);
+
+impl Laps {
+    fn lap(&mut self, slot: &mut Duration) {
+        let now = Instant::now();
+        *slot += now - self.0;
+        self.0 = now;
+    }
+}
+
+fn source_of(input: &input::Input, extracted: &model::Extracted) -> model::Source {
+    model::Source {
+        file: input.file_name.clone(),
+        sha256: input.sha256.clone(),
+        bytes: input.bytes.len() as u64,
+        format: input.format.as_str().into(),
+        pages: extracted.pages,
+    }
+}
+
+/// The stages after extraction: clean, structure, entries, validation.
+fn build(
+    source: model::Source,
+    extracted: &model::Extracted,
+    config: &Config,
+    times: &mut StageTimes,
+    mut laps: Laps,
+) -> Result<Document> {
     let paragraphs = clean::paragraphs(
-        &extracted,
+        extracted,
         clean::CleanOptions {
             keep_furniture: config.keep_furniture,
         },
     );
-    lap(&mut times.clean);
+    laps.lap(&mut times.clean);
     let outline = structure::outline(&paragraphs);
-    lap(&mut times.structure);
-    let document = assemble(input, &extracted, outline);
-    lap(&mut times.entries);
+    laps.lap(&mut times.structure);
+    let document = assemble(source, extracted, outline);
+    laps.lap(&mut times.entries);
     let value = serde_json::to_value(&document).map_err(|e| Error::Internal(e.to_string()))?;
     let violations = validate::violations(&value);
-    lap(&mut times.validate);
+    laps.lap(&mut times.validate);
     if !violations.is_empty() {
         return Err(Error::Schema(violations.join("; ")));
     }
@@ -146,7 +190,7 @@ pub fn process_timed(
 
 /// Builds the output document from the outline: entries, colophon, publisher, warnings.
 fn assemble(
-    input: &input::Input,
+    source: model::Source,
     extracted: &model::Extracted,
     outline: structure::Outline,
 ) -> Document {
@@ -182,13 +226,7 @@ fn assemble(
 
     Document {
         schema_version: "1.0".into(),
-        source: model::Source {
-            file: input.file_name.clone(),
-            sha256: input.sha256.clone(),
-            bytes: input.bytes.len() as u64,
-            format: input.format.as_str().into(),
-            pages: extracted.pages,
-        },
+        source,
         bulletin,
         toc: outline.toc,
         sections,
