@@ -201,6 +201,14 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     extract_pages(&loaded, options, &budget)
 }
 
+/// For the fuzz target `lazy`: compares the lazy object reader with lopdf on `bytes` (see
+/// `objects::compare_with_lopdf`). Not part of the API.
+#[cfg(feature = "oracle")]
+#[doc(hidden)]
+pub fn compare_lazy_with_lopdf(bytes: &[u8]) -> Result<usize, String> {
+    objects::compare_with_lopdf(bytes)
+}
+
 fn new_budget(options: &Options) -> filters::Budget {
     let mut budget = filters::Budget::new(options.max_stream_bytes, options.max_total_bytes);
     budget.deadline = options.deadline;
