@@ -9,7 +9,7 @@
 //! (with `syntax`, which follows lopdf's grammar) only when it is asked for.
 //!
 //! It takes only files it reads exactly as lopdf would: not encrypted, cross-reference sections
-//! sound and free of hybrid `/XRefStm` links, a page tree lopdf would find. Anything else is left
+//! (tables, streams, hybrids) sound and pointing at their objects, a page tree lopdf would find. Anything else is left
 //! to lopdf from the start; and when an object turns out to need lopdf's leniency (a stream
 //! whose `/Length` is wrong, an object that does not parse, a reference to a number the
 //! cross-reference data does not list), [`Objects::needs_lopdf`] says so and the caller reads
@@ -213,9 +213,10 @@ impl<'a> Lazy<'a> {
         let mut seen = HashSet::new();
         seen.insert(first);
         let (mut table, mut trailer) = section(bytes, first, max_stream)?;
-        if trailer.has(b"XRefStm") || trailer.has(b"Encrypt") {
+        if trailer.has(b"Encrypt") {
             return None;
         }
+        merge_hybrid(bytes, &mut table, &mut trailer, max_stream)?;
         let mut prev = trailer.remove(b"Prev");
         while let Some(at) = prev.as_ref().map(|o| o.as_i64().ok()) {
             let at = at?;
@@ -223,10 +224,8 @@ impl<'a> Lazy<'a> {
             if !seen.insert(at) {
                 break;
             }
-            let (older, mut older_trailer) = section(bytes, at, max_stream)?;
-            if older_trailer.has(b"XRefStm") {
-                return None;
-            }
+            let (mut older, mut older_trailer) = section(bytes, at, max_stream)?;
+            merge_hybrid(bytes, &mut older, &mut older_trailer, max_stream)?;
             for (num, entry) in older {
                 table.entry(num).or_insert(entry);
             }
@@ -504,6 +503,34 @@ fn header_at(b: &[u8], at: usize) -> Option<ObjectId> {
 }
 
 type Table = BTreeMap<u32, Entry>;
+
+/// In a hybrid-reference file, adds to a section's table the cross-reference stream its trailer
+/// names with `/XRefStm`, as lopdf does: the stream's entries take the place of the table's free
+/// and missing ones (which hide objects in object streams from readers of tables only). `None`
+/// when the stream cannot be read as it is named, which lopdf would work around.
+fn merge_hybrid(b: &[u8], table: &mut Table, trailer: &mut Dictionary, max: u64) -> Option<()> {
+    let Some(at) = trailer.remove(b"XRefStm") else {
+        return Some(());
+    };
+    let Ok(at) = at.as_i64() else {
+        // lopdf ignores a /XRefStm that is no number.
+        return Some(());
+    };
+    let at = usize::try_from(at).ok().filter(|&a| a <= b.len())?;
+    if !starts_object(b.get(at..)?) {
+        return None;
+    }
+    let (stream, _) = stream_section(b, at, max)?;
+    for (num, entry) in stream {
+        match table.get(&num) {
+            Some(Entry::Normal { .. } | Entry::Compressed { .. }) => {}
+            _ => {
+                table.insert(num, entry);
+            }
+        }
+    }
+    Some(())
+}
 
 /// The cross-reference section at `at` (a table with its trailer, or a stream) and its trailer.
 fn section(b: &[u8], at: usize, max_stream: u64) -> Option<(Table, Dictionary)> {
@@ -880,6 +907,76 @@ mod tests {
             eager.trailer().get(b"Root").ok()
         );
         assert!(!lazy.needs_lopdf());
+    }
+
+    /// A hybrid-reference file: the table leaves out object 6, which sits in object stream 5;
+    /// the cross-reference stream that `/XRefStm` names lists it.
+    fn hybrid_file() -> Vec<u8> {
+        let mut out = b"%PDF-1.5\n".to_vec();
+        let member = b"<< /Font << >> >>";
+        let objstm = [b"6 0 ".as_slice(), member].concat();
+        let bodies: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources 6 0 R >>".to_vec(),
+            b"<< /Length 7 >>\nstream\nBT ET q\nendstream".to_vec(),
+            [
+                format!(
+                    "<< /Type /ObjStm /N 1 /First 4 /Length {} >>\nstream\n",
+                    objstm.len()
+                )
+                .as_bytes(),
+                &objstm,
+                b"\nendstream",
+            ]
+            .concat(),
+        ];
+        let mut offsets = Vec::new();
+        for (i, body) in bodies.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref_stream = out.len();
+        out.extend_from_slice(
+            b"7 0 obj\n<< /Type /XRef /Size 8 /W [1 2 1] /Index [6 1] /Length 4 >>\nstream\n",
+        );
+        out.extend_from_slice(&[2, 0, 5, 0]);
+        out.extend_from_slice(b"\nendstream\nendobj\n");
+        let table = out.len();
+        out.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size 8 /Root 1 0 R /XRefStm {xref_stream} >>\nstartxref\n{table}\n%%EOF\n"
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn hybrid_files_read_the_stream_the_table_names() {
+        let bytes = hybrid_file();
+        let lazy = Objects::lazy(&bytes, 1 << 20).expect("the lazy reader takes a hybrid file");
+        let Ok(Object::Dictionary(res)) = lazy.get_object((6, 0)) else {
+            panic!("object 6 not found through /XRefStm")
+        };
+        assert!(res.has(b"Font"));
+        assert!(!lazy.needs_lopdf());
+        // lopdf reads the same objects (object 6 included).
+        assert!(compare_with_lopdf(&bytes).unwrap() >= 6);
+        // Without the stream, object 6 is missing, and asking for it calls for lopdf.
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let at = text.find("/XRefStm").unwrap();
+        let mut no_stream = bytes.clone();
+        no_stream[at..at + 8].copy_from_slice(b"/Comment");
+        let lazy = Objects::lazy(&no_stream, 1 << 20).unwrap();
+        assert!(lazy.get_object((6, 0)).is_err());
+        assert!(lazy.needs_lopdf());
     }
 
     #[test]
