@@ -325,8 +325,11 @@ impl<'s> View<'s> {
         match lazy.entries[slot] {
             Entry::Free => return None,
             Entry::Normal { generation, .. } if generation != id.1 => {
-                // lopdf may hold another generation from an object stream.
-                self.flag();
+                // lopdf holds this number under its own generation, and under 0 when an object
+                // stream also lists it: only the latter needs lopdf to tell.
+                if id.1 == 0 {
+                    self.flag();
+                }
                 return None;
             }
             Entry::Compressed { .. } if id.1 != 0 => return None,
@@ -1034,8 +1037,11 @@ mod tests {
             .unwrap()
             .replace("/Root 1 0 R", "/Root 1 0 R /Encrypt 9 0 R");
         assert!(Objects::lazy(enc.as_bytes(), 1 << 20).is_none());
-        // A dangling reference asks for lopdf.
+        // A reference with another generation than the object's is no object, as for lopdf.
         let lazy = Objects::lazy(&bytes, 1 << 20).unwrap();
+        assert!(lazy.get_object((2, 3)).is_err());
+        assert!(!lazy.needs_lopdf());
+        // A dangling reference asks for lopdf (an object stream might hold the number).
         assert!(lazy.get_object((77, 0)).is_err());
         assert!(lazy.needs_lopdf());
     }
