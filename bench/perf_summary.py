@@ -113,6 +113,10 @@ def main() -> int:
             if hit:
                 stage = hit
                 break
+        if stage.startswith("other") and any(re.match(r"^bulletin::build$", f) for f in frames):
+            # Code the compiler inlined into `build` (the stages after extraction), whose own
+            # frames the unwinder did not name.
+            stage = "clean … validate, inlined into bulletin::build"
         by_stage[stage] += period
         for label, r in fn_re:
             if any(r.search(f) for f in frames):

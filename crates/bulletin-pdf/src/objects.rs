@@ -776,6 +776,8 @@ fn plain_content(s: &Stream, max_stream: u64) -> Option<Vec<u8>> {
         || int(b"BitsPerComponent", 8)? != 8
         || !(1..=1 << 16).contains(&columns)
         || data.len() % (columns as usize + 1) != 0
+        // lopdf rejects a row whose filter type PNG does not define.
+        || data.chunks(columns as usize + 1).any(|row| row[0] > 4)
     {
         return None;
     }
@@ -1087,6 +1089,33 @@ mod tests {
             lazy_files > 30 && compared > 2000,
             "{lazy_files} files, {compared} objects"
         );
+    }
+
+    #[test]
+    fn predicted_streams_decode_only_when_lopdf_would_decode_them_alike() {
+        use std::io::Write;
+        let packed = |rows: &[u8]| {
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+            z.write_all(rows).unwrap();
+            z.finish().unwrap()
+        };
+        let stream = |rows: &[u8]| {
+            let mut parms = Dictionary::new();
+            parms.set("Predictor", 12);
+            parms.set("Columns", 2);
+            let mut dict = Dictionary::new();
+            dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            dict.set("DecodeParms", parms);
+            Stream::new(dict, packed(rows))
+        };
+        // Two rows with the Up filter: the second adds the first.
+        assert_eq!(
+            plain_content(&stream(&[2, 1, 2, 2, 1, 1]), 1 << 20),
+            Some(vec![1, 2, 2, 3])
+        );
+        // A filter type beyond 4, or a partial row: lopdf fails where a lenient decoder would not.
+        assert_eq!(plain_content(&stream(&[2, 1, 2, 7, 1, 1]), 1 << 20), None);
+        assert_eq!(plain_content(&stream(&[2, 1, 2, 2, 1]), 1 << 20), None);
     }
 
     #[test]
