@@ -410,10 +410,11 @@ impl<'s> View<'s> {
 
     fn load_container(&self, num: u32) -> Option<Container> {
         let slot = self.lazy.numbers.binary_search(&num).ok()?;
-        let Entry::Normal { generation, .. } = self.lazy.entries[slot] else {
+        // lopdf resolves a /Length kept in an object stream through `num 0 R` only.
+        let Entry::Normal { generation: 0, .. } = self.lazy.entries[slot] else {
             return None;
         };
-        let Object::Stream(s) = self.raw((num, generation))? else {
+        let Object::Stream(s) = self.raw((num, 0))? else {
             return None;
         };
         if !s.dict.has_type(b"ObjStm") {
