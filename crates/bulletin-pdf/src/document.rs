@@ -6,7 +6,7 @@
 //! with (absurd nesting that could exhaust the stack, files cut short) run on the raw bytes
 //! first; the page-tree walk has a visited set and a depth limit.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -14,6 +14,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use crate::objects::Objects;
 
 use crate::filters::{self, Budget};
+use crate::lexer::Tok;
 use crate::{Error, Options, Warning};
 
 /// A page's resolved attributes.
@@ -201,6 +202,102 @@ pub(crate) fn load<'a>(
     load_with_lopdf(bytes, options, tail_ok)
 }
 
+/// Deepest chain of `/Length` references lopdf may follow. A sound file's `/Length` refers to an
+/// integer (depth 1).
+const MAX_LENGTH_CHAIN: usize = 32;
+
+/// The longest chain of objects whose `/Length` is a reference to the next one. lopdf resolves
+/// such a chain recursively while it loads, so a long one overflows the stack and aborts the
+/// process (1,600 deep on a worker thread; found by fuzzing). Object headers and `/Length`
+/// entries are found in the raw bytes: a header inside stream data can at worst make a chain
+/// look longer, and only a file with chains of `/Length`s to streams is refused.
+fn length_chain_depth(bytes: &[u8]) -> usize {
+    let is_white = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0C);
+    let digits_before = |end: usize| -> Option<(usize, u32)> {
+        let start = bytes[..end]
+            .iter()
+            .rposition(|c| !c.is_ascii_digit())
+            .map_or(0, |p| p + 1);
+        let text = std::str::from_utf8(bytes.get(start..end)?).ok()?;
+        Some((start, text.parse().ok()?))
+    };
+    let blanks_before = |end: usize| -> usize {
+        bytes[..end]
+            .iter()
+            .rposition(|&c| !is_white(c))
+            .map_or(0, |p| p + 1)
+    };
+    // Object headers `num gen obj`, by position.
+    let mut headers: Vec<(usize, u32)> = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b"obj") {
+        let gen_end = blanks_before(at);
+        if gen_end == at {
+            continue;
+        }
+        let Some((gen_start, _)) = digits_before(gen_end) else {
+            continue;
+        };
+        let num_end = blanks_before(gen_start);
+        if num_end == gen_start {
+            continue;
+        }
+        if let Some((num_start, num)) = digits_before(num_end) {
+            headers.push((num_start, num));
+        }
+    }
+    // `/Length num gen R`, each under the header before it.
+    let mut next: HashMap<u32, u32> = HashMap::new();
+    for at in memchr::memmem::find_iter(bytes, b"/Length") {
+        if !bytes
+            .get(at + 7)
+            .is_some_and(|&c| is_white(c) || c.is_ascii_digit())
+        {
+            continue;
+        }
+        let mut lexer = crate::lexer::Lexer::new(bytes.get(at + 7..).unwrap_or_default());
+        let (Some(Tok::Num(target)), Some(Tok::Num(_)), Some(Tok::Op(b"R"))) =
+            (lexer.next_tok(), lexer.next_tok(), lexer.next_tok())
+        else {
+            continue;
+        };
+        let owner = headers.partition_point(|&(pos, _)| pos < at);
+        if let Some(&(_, num)) = owner.checked_sub(1).and_then(|i| headers.get(i)) {
+            next.insert(num, target as u32);
+        }
+    }
+    // The longest path, each object's depth computed once.
+    let mut depth: HashMap<u32, usize> = HashMap::new();
+    let mut longest = 0;
+    for &start in next.keys() {
+        let mut path = Vec::new();
+        let mut on_path = HashSet::new();
+        let mut at = start;
+        let mut below = 0;
+        loop {
+            if let Some(&d) = depth.get(&at) {
+                below = d;
+                break;
+            }
+            if !on_path.insert(at) {
+                break;
+            }
+            match next.get(&at) {
+                Some(&n) => {
+                    path.push(at);
+                    at = n;
+                }
+                None => break,
+            }
+        }
+        for &n in path.iter().rev() {
+            below += 1;
+            depth.insert(n, below);
+        }
+        longest = longest.max(below);
+    }
+    longest
+}
+
 /// Opens the file with lopdf, for a file the lazy reader found it could not read as lopdf does.
 pub(crate) fn load_eagerly<'a>(
     bytes: &'a [u8],
@@ -252,6 +349,12 @@ fn load_with_lopdf<'a>(
     options: &Options,
     tail_ok: bool,
 ) -> Result<Loaded<'a>, Error> {
+    let chain = length_chain_depth(bytes);
+    if chain > MAX_LENGTH_CHAIN {
+        return Err(Error::Damaged(format!(
+            "stream lengths refer to one another {chain} deep"
+        )));
+    }
     let lo = lopdf::LoadOptions {
         password: options.password.clone(),
         max_decompressed_size: Some(
@@ -705,6 +808,32 @@ fn page_ref<'a>(d: &'a Dictionary, inh: &Inherited<'a>) -> PageRef<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn length_chains_are_measured() {
+        let obj = |num: u32, length: &str| {
+            format!("{num} 0 obj << /Length {length} >> stream\nx\nendstream endobj\n")
+        };
+        // A sound file: each /Length refers to an integer, or is one.
+        let sound = [obj(1, "2 0 R"), "2 0 obj 1 endobj\n".into(), obj(3, "1")].concat();
+        assert_eq!(length_chain_depth(sound.as_bytes()), 1);
+        // A chain 40 deep, and a cycle (which lopdf stops).
+        let chain: String = (1..=40)
+            .map(|k| obj(k, &format!("{} 0 R", k + 1)))
+            .collect();
+        assert_eq!(length_chain_depth(chain.as_bytes()), 40);
+        let cycle = [obj(1, "2 0 R"), obj(2, "1 0 R")].concat();
+        assert_eq!(length_chain_depth(cycle.as_bytes()), 2);
+        // /Length1 (a font program's) is another key.
+        assert_eq!(
+            length_chain_depth(
+                obj(1, "1")
+                    .replace("/Length", "/Length1 2 0 R /Length")
+                    .as_bytes()
+            ),
+            0
+        );
+    }
 
     #[test]
     fn object_header_check_reads_bytes_as_the_text_check_did() {

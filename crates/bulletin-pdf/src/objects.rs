@@ -26,6 +26,10 @@ use crate::syntax::{self, Body};
 /// How many references lopdf follows from one to the next before it gives up.
 const DEREF_LIMIT: usize = 128;
 
+/// How many objects may be in the middle of being parsed at once (a stream's /Length object, an
+/// object stream's own stream, …): a few in any sound file.
+const MAX_PARSE_NESTING: usize = 32;
+
 /// The objects of one file.
 pub(crate) struct Objects<'a> {
     kind: Kind<'a>,
@@ -343,7 +347,10 @@ impl<'s> View<'s> {
         if let Some(o) = cell.get() {
             return o.as_deref();
         }
-        if !cache.busy.borrow_mut().insert(id.0) {
+        // A stream whose /Length leads back to itself, or a chain of them deeper than any sound
+        // file has (a /Length refers to an integer): left to lopdf's loader, which refuses
+        // the deep ones (`document::length_chain_depth`).
+        if cache.busy.borrow().len() >= MAX_PARSE_NESTING || !cache.busy.borrow_mut().insert(id.0) {
             self.flag();
             return None;
         }
@@ -382,7 +389,16 @@ impl<'s> View<'s> {
                 if !syntax::endstream_at(bytes, end) {
                     return None;
                 }
-                Some(Object::Stream(Stream::new(dict, data.to_vec())))
+                let stream = Stream::new(dict, data.to_vec());
+                if stream.dict.has_type(b"ObjStm") {
+                    // lopdf drops an object stream it cannot unpack, the stream itself included.
+                    let unpacked = unpack(&stream, self.lazy.max_stream)?;
+                    if id.1 == 0 {
+                        let unpacked = Some(Rc::new(unpacked));
+                        self.lazy.containers.borrow_mut().insert(id.0, unpacked);
+                    }
+                }
+                Some(Object::Stream(stream))
             }
         }
     }
@@ -398,19 +414,14 @@ impl<'s> View<'s> {
         syntax::member(&c.data, p)
     }
 
+    /// The object stream `num 0 R`, unpacked (when it was parsed, see `parse_normal`).
     fn container(&self, num: u32) -> Option<Rc<Container>> {
         let containers = &self.lazy.containers;
         if let Some(c) = containers.borrow().get(&num) {
             return c.clone();
         }
-        let c = self.load_container(num).map(Rc::new);
-        containers.borrow_mut().insert(num, c.clone());
-        c
-    }
-
-    fn load_container(&self, num: u32) -> Option<Container> {
-        let slot = self.lazy.numbers.binary_search(&num).ok()?;
         // lopdf resolves a /Length kept in an object stream through `num 0 R` only.
+        let slot = self.lazy.numbers.binary_search(&num).ok()?;
         let Entry::Normal { generation: 0, .. } = self.lazy.entries[slot] else {
             return None;
         };
@@ -420,34 +431,46 @@ impl<'s> View<'s> {
         if !s.dict.has_type(b"ObjStm") {
             return None;
         }
-        let data = plain_content(s, self.lazy.max_stream)?;
-        let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
-        if data.is_empty() {
-            return Some(Container { data, members });
+        if let Some(c) = containers.borrow().get(&num) {
+            return c.clone();
         }
-        let first = usize::try_from(s.dict.get(b"First").ok()?.as_i64().ok()?).ok()?;
-        let index = std::str::from_utf8(data.get(..first)?).ok()?;
-        // lopdf drops an object stream without a numeric /N (it only warns when /N is wrong).
-        s.dict.get(b"N").ok()?.as_i64().ok()?;
-        let numbers: Vec<Option<u32>> = index
-            .split(['\r', '\n'])
-            .flat_map(|line| {
-                line.split('%')
-                    .next()
-                    .unwrap_or_default()
-                    .split_whitespace()
-            })
-            .map(|n| n.parse::<u32>().ok())
-            .collect();
-        for pair in numbers.chunks_exact(2) {
-            let (Some(member), Some(offset)) = (pair[0], pair[1]) else {
-                continue;
-            };
-            let at = first.checked_add(offset as usize)?;
-            members.entry(member).or_default().push(at);
-        }
-        Some(Container { data, members })
+        // Parsed before through another view: unpack again.
+        let c = unpack(s, self.lazy.max_stream).map(Rc::new);
+        containers.borrow_mut().insert(num, c.clone());
+        c
     }
+}
+
+/// An object stream's data and where its members start, as lopdf unpacks one; `None` where
+/// lopdf fails to (and then drops the stream and its members).
+fn unpack(s: &Stream, max_stream: u64) -> Option<Container> {
+    let data = plain_content(s, max_stream)?;
+    let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
+    if data.is_empty() {
+        return Some(Container { data, members });
+    }
+    let first = usize::try_from(s.dict.get(b"First").ok()?.as_i64().ok()?).ok()?;
+    let index = std::str::from_utf8(data.get(..first)?).ok()?;
+    // lopdf wants a numeric /N (it only warns when /N is wrong).
+    s.dict.get(b"N").ok()?.as_i64().ok()?;
+    let numbers: Vec<Option<u32>> = index
+        .split(['\r', '\n'])
+        .flat_map(|line| {
+            line.split('%')
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+        })
+        .map(|n| n.parse::<u32>().ok())
+        .collect();
+    for pair in numbers.chunks_exact(2) {
+        let (Some(member), Some(offset)) = (pair[0], pair[1]) else {
+            continue;
+        };
+        let at = first.checked_add(offset as usize)?;
+        members.entry(member).or_default().push(at);
+    }
+    Some(Container { data, members })
 }
 
 /// `%PDF-`, the version, the rest of the line and its end, as lopdf's header check wants.

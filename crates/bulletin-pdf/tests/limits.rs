@@ -231,3 +231,63 @@ fn object_streams_count_against_the_file_budget() {
     let doc = extract(&bytes, &roomy).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc.pages.len(), 1);
 }
+
+/// A page whose content stream's `/Length` is a reference to another stream, whose `/Length` is
+/// a reference to the next, `depth` deep; the last `/Length` is an integer.
+fn length_chain(depth: usize) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let mut add = |out: &mut Vec<u8>, num: usize, body: &str| {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
+    };
+    add(&mut out, 1, "<< /Type /Catalog /Pages 2 0 R >>");
+    add(&mut out, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    add(
+        &mut out,
+        3,
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+    );
+    for k in 4..4 + depth {
+        add(
+            &mut out,
+            k,
+            &format!("<< /Length {} 0 R >>\nstream\n\nendstream", k + 1),
+        );
+    }
+    add(&mut out, 4 + depth, "0");
+    let xref = out.len();
+    let size = 5 + depth;
+    out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f \n").as_bytes());
+    for o in &offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+/// lopdf resolves a chain of `/Length` references recursively while it loads: 1,600 deep it
+/// overflowed a worker thread's stack and aborted the whole batch (found by fuzzing). Such a file
+/// is now refused as damaged before lopdf sees it, on a thread with a small stack as in a batch;
+/// a short chain still reads.
+#[test]
+fn length_reference_chains_are_refused_not_overflowed() {
+    let run = |depth: usize| {
+        let bytes = length_chain(depth);
+        std::thread::Builder::new()
+            .stack_size(512 << 10)
+            .spawn(move || extract(&bytes, &Options::default()).map(|d| d.pages.len()))
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    for depth in [5_000, 100_000] {
+        match run(depth) {
+            Err(Error::Damaged(m)) => assert!(m.contains("refer to one another"), "{m}"),
+            other => panic!("{depth}: {other:?}"),
+        }
+    }
+    assert!(matches!(run(3), Ok(1)), "{:?}", run(3));
+}
