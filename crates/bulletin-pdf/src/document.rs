@@ -320,7 +320,7 @@ fn tail_warning(tail_ok: bool) -> Vec<Warning> {
 }
 
 /// The checks lopdf cannot be trusted with; gives whether the file ends as a PDF should.
-fn check_bytes(bytes: &[u8], budget: &Budget) -> Result<bool, Error> {
+pub(crate) fn check_bytes(bytes: &[u8], budget: &Budget) -> Result<bool, Error> {
     let head = &bytes[..bytes.len().min(1024)];
     if !find(head, b"%PDF-") {
         return Err(Error::NotPdf(

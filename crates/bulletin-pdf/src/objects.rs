@@ -846,24 +846,37 @@ fn inflate_whole(input: &[u8], max: u64) -> Option<Vec<u8>> {
     }
 }
 
-/// Compares the lazy reader with lopdf on one file: every object lopdf loads must be the object
-/// the lazy reader gives, or the lazy reader must say it needs lopdf; and it must not give an
-/// object lopdf lacks. Gives how many objects were compared (0 when the lazy reader or lopdf
-/// does not take the file), or what differs.
+/// Compares the lazy reader with lopdf on one file, as the extractor loads it (its default
+/// limits, after its checks on the raw bytes): lopdf must load a file the lazy reader opens; every
+/// object lopdf loads must be the object the lazy reader gives, or that very lookup must ask for
+/// lopdf; and no number of the lazy reader's table may give an object lopdf lacks. Gives how
+/// many objects were compared (0 when the lazy reader does not take the file, or the checks
+/// refuse it), or what differs.
 #[cfg(any(test, feature = "oracle"))]
 pub(crate) fn compare_with_lopdf(bytes: &[u8]) -> Result<usize, String> {
-    let Some(lazy) = Objects::lazy(bytes, 64 << 20) else {
+    let options = crate::Options::default();
+    let budget = crate::filters::Budget::new(options.max_stream_bytes, options.max_total_bytes);
+    if crate::document::check_bytes(bytes, &budget).is_err() {
+        return Ok(0);
+    }
+    let Some(lazy) = Objects::lazy(bytes, options.max_stream_bytes) else {
         return Ok(0);
     };
-    // A file lopdf refuses (an object-stream bomb) is refused before either reader runs.
-    let Ok(eager) = lopdf::Document::load_mem(bytes) else {
-        return Ok(0);
+    let load = lopdf::LoadOptions {
+        max_decompressed_size: usize::try_from(options.max_stream_bytes).ok(),
+        ..lopdf::LoadOptions::default()
     };
+    let eager = lopdf::Document::load_mem_with_options(bytes, load)
+        .map_err(|e| format!("lopdf refuses a file the lazy reader opens: {e}"))?;
     if lazy.trailer().get(b"Root").ok() != eager.trailer.get(b"Root").ok() {
         return Err("the trailers' /Root differ".into());
     }
+    let Kind::Lazy(reader) = &lazy.kind else {
+        return Err("not the lazy reader".into());
+    };
     let mut compared = 0;
     for &id in eager.objects.keys() {
+        reader.anomaly.set(false);
         match lazy.get_object(id) {
             Ok(o) => {
                 if Some(o) != eager.get_object(id).ok() {
@@ -880,10 +893,13 @@ pub(crate) fn compare_with_lopdf(bytes: &[u8]) -> Result<usize, String> {
         }
     }
     let past = eager.objects.keys().map(|id| id.0).max().unwrap_or(0);
-    if let Some(past) = past.checked_add(1)
-        && lazy.get_object((past, 0)).is_ok()
-    {
-        return Err(format!("the lazy reader has {past} 0 R, lopdf has not"));
+    let numbers = reader.numbers.iter().copied().chain(past.checked_add(1));
+    for num in numbers {
+        reader.anomaly.set(false);
+        let id = (num, 0);
+        if !eager.objects.contains_key(&id) && lazy.get_object(id).is_ok() && !lazy.needs_lopdf() {
+            return Err(format!("the lazy reader has {num} 0 R, lopdf has not"));
+        }
     }
     Ok(compared)
 }
