@@ -9,11 +9,13 @@
 //! (with `syntax`, which follows lopdf's grammar) only when it is asked for.
 //!
 //! It takes only files it reads exactly as lopdf would: not encrypted, cross-reference sections
-//! (tables, streams, hybrids) sound and pointing at their objects, a page tree lopdf would find. Anything else is left
-//! to lopdf from the start; and when an object turns out to need lopdf's leniency (a stream
-//! whose `/Length` is wrong, an object that does not parse, a reference to a number the
-//! cross-reference data does not list), [`Objects::needs_lopdf`] says so and the caller reads
-//! the file again with lopdf. Either way the result is the one lopdf's loading gives.
+//! (tables, streams, hybrids) sound and pointing at their objects, a page tree lopdf would find.
+//! Anything else is left to lopdf from the start; and when an object turns out to need lopdf's
+//! leniency (a stream whose `/Length` is wrong, an object that does not parse, a reference to a
+//! number the cross-reference data does not list, an object stream lopdf would drop),
+//! [`Objects::needs_lopdf`] says so and the caller reads the file again with lopdf. Either way
+//! the result is the one lopdf's loading gives; `compare_with_lopdf` checks it (a test over the
+//! project's PDFs and the fuzz target `lazy`).
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
