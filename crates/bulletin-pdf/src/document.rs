@@ -192,7 +192,7 @@ pub(crate) fn load<'a>(
     budget: &Budget,
 ) -> Result<Loaded<'a>, Error> {
     let tail_ok = check_bytes(bytes, budget)?;
-    if let Some(doc) = Objects::lazy(bytes, options.max_stream_bytes) {
+    if let Some(doc) = Objects::lazy(bytes, options.max_stream_bytes, options.max_total_bytes) {
         return Ok(Loaded {
             doc,
             warnings: tail_warning(tail_ok),

@@ -190,6 +190,12 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let budget = new_budget(options);
     let loaded = document::load(bytes, options, &budget)?;
     let result = extract_pages(&loaded, options, &budget);
+    if loaded.doc.over_budget() {
+        return Err(Error::ResourceLimit(format!(
+            "object streams decode to more than {} bytes in total",
+            options.max_total_bytes
+        )));
+    }
     if !loaded.doc.needs_lopdf() {
         return result;
     }

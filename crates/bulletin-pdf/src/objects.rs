@@ -59,8 +59,8 @@ fn not_found(id: ObjectId) -> lopdf::Error {
 
 impl<'a> Objects<'a> {
     /// The lazy reader for `bytes`, if the file is one it reads as lopdf would.
-    pub(crate) fn lazy(bytes: &'a [u8], max_stream: u64) -> Option<Objects<'a>> {
-        let lazy = Lazy::open(bytes, max_stream)?;
+    pub(crate) fn lazy(bytes: &'a [u8], max_stream: u64, max_total: u64) -> Option<Objects<'a>> {
+        let lazy = Lazy::open(bytes, max_stream, max_total)?;
         Some(Objects {
             kind: Kind::Lazy(Box::new(lazy)),
         })
@@ -131,6 +131,16 @@ impl<'a> Objects<'a> {
             Kind::Scratch(lazy, _) => lazy.anomaly.get(),
         }
     }
+
+    /// Whether the object streams read so far decode to more than the file's total budget: the
+    /// file is refused (lopdf, which unpacks every object stream, would not fare better).
+    pub(crate) fn over_budget(&self) -> bool {
+        match &self.kind {
+            Kind::Loaded(_) | Kind::LoadedRef(_) => false,
+            Kind::Lazy(lazy) => lazy.over_budget.get(),
+            Kind::Scratch(lazy, _) => lazy.over_budget.get(),
+        }
+    }
 }
 
 /// One cross-reference entry, as lopdf keeps it.
@@ -160,6 +170,10 @@ struct Lazy<'a> {
     containers: RefCell<HashMap<u32, Option<Rc<Container>>>>,
     anomaly: Cell<bool>,
     max_stream: u64,
+    /// Bytes the object streams unpacked so far decode to, and the most allowed.
+    unpacked: Cell<u64>,
+    max_total: u64,
+    over_budget: Cell<bool>,
 }
 
 /// How many slots a chunk of [`Cache`] holds.
@@ -211,7 +225,7 @@ struct View<'s> {
 }
 
 impl<'a> Lazy<'a> {
-    fn open(all: &'a [u8], max_stream: u64) -> Option<Lazy<'a>> {
+    fn open(all: &'a [u8], max_stream: u64, max_total: u64) -> Option<Lazy<'a>> {
         let start = memchr::memmem::find(all, b"%PDF-")?;
         let bytes = &all[start..];
         header_ok(bytes)?;
@@ -263,6 +277,9 @@ impl<'a> Lazy<'a> {
             containers: RefCell::new(HashMap::new()),
             anomaly: Cell::new(false),
             max_stream,
+            unpacked: Cell::new(0),
+            max_total,
+            over_budget: Cell::new(false),
         };
         // lopdf rebuilds the table by scanning the file when the catalog does not lead to a
         // page tree root with `/Kids`; such files are its to read.
@@ -394,7 +411,7 @@ impl<'s> View<'s> {
                 let stream = Stream::new(dict, data.to_vec());
                 if stream.dict.has_type(b"ObjStm") {
                     // lopdf drops an object stream it cannot unpack, the stream itself included.
-                    let unpacked = unpack(&stream, self.lazy.max_stream)?;
+                    let unpacked = self.unpack(&stream)?;
                     if id.1 == 0 {
                         let unpacked = Some(Rc::new(unpacked));
                         self.lazy.containers.borrow_mut().insert(id.0, unpacked);
@@ -414,6 +431,19 @@ impl<'s> View<'s> {
             return None;
         }
         syntax::member(&c.data, p)
+    }
+
+    /// Unpacks an object stream, counting what it decodes to against the file's total.
+    fn unpack(&self, s: &Stream) -> Option<Container> {
+        let lazy = self.lazy;
+        let c = unpack(s, lazy.max_stream)?;
+        let total = lazy.unpacked.get().saturating_add(c.data.len() as u64);
+        lazy.unpacked.set(total);
+        if total > lazy.max_total {
+            lazy.over_budget.set(true);
+            return None;
+        }
+        Some(c)
     }
 
     /// The object stream `num 0 R`, unpacked (when it was parsed, see `parse_normal`).
@@ -437,7 +467,7 @@ impl<'s> View<'s> {
             return c.clone();
         }
         // Parsed before through another view: unpack again.
-        let c = unpack(s, self.lazy.max_stream).map(Rc::new);
+        let c = self.unpack(s).map(Rc::new);
         containers.borrow_mut().insert(num, c.clone());
         c
     }
@@ -861,15 +891,22 @@ pub(crate) fn compare_with_lopdf(bytes: &[u8]) -> Result<usize, String> {
     if crate::document::check_bytes(bytes, &budget).is_err() {
         return Ok(0);
     }
-    let Some(lazy) = Objects::lazy(bytes, options.max_stream_bytes) else {
+    let Some(lazy) = Objects::lazy(bytes, options.max_stream_bytes, options.max_total_bytes) else {
         return Ok(0);
     };
     let load = lopdf::LoadOptions {
         max_decompressed_size: usize::try_from(options.max_stream_bytes).ok(),
         ..lopdf::LoadOptions::default()
     };
-    let eager = lopdf::Document::load_mem_with_options(bytes, load)
-        .map_err(|e| format!("lopdf refuses a file the lazy reader opens: {e}"))?;
+    let eager = match lopdf::Document::load_mem_with_options(bytes, load) {
+        Ok(doc) => doc,
+        // lopdf unpacks every object stream and refuses the file when one decodes past the
+        // limit; the lazy reader unpacks only those it needs, and those under the same limit.
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+            return Ok(0);
+        }
+        Err(e) => return Err(format!("lopdf refuses a file the lazy reader opens: {e}")),
+    };
     if lazy.trailer().get(b"Root").ok() != eager.trailer.get(b"Root").ok() {
         return Err("the trailers' /Root differ".into());
     }
@@ -949,7 +986,7 @@ mod tests {
     #[test]
     fn objects_read_lazily_equal_lopdf_s() {
         let bytes = pages_file("BT (Hi) Tj ET");
-        let lazy = Objects::lazy(&bytes, 1 << 20).expect("lazy reader takes a sound file");
+        let lazy = Objects::lazy(&bytes, 1 << 20, 1 << 20).expect("lazy reader takes a sound file");
         assert!(lazy.is_lazy());
         let eager: Objects = lopdf::Document::load_mem(&bytes).unwrap().into();
         for n in 1..=5 {
@@ -1018,7 +1055,8 @@ mod tests {
     #[test]
     fn hybrid_files_read_the_stream_the_table_names() {
         let bytes = hybrid_file();
-        let lazy = Objects::lazy(&bytes, 1 << 20).expect("the lazy reader takes a hybrid file");
+        let lazy =
+            Objects::lazy(&bytes, 1 << 20, 1 << 20).expect("the lazy reader takes a hybrid file");
         let Ok(Object::Dictionary(res)) = lazy.get_object((6, 0)) else {
             panic!("object 6 not found through /XRefStm")
         };
@@ -1031,15 +1069,27 @@ mod tests {
         let at = text.find("/XRefStm").unwrap();
         let mut no_stream = bytes.clone();
         no_stream[at..at + 8].copy_from_slice(b"/Comment");
-        let lazy = Objects::lazy(&no_stream, 1 << 20).unwrap();
+        let lazy = Objects::lazy(&no_stream, 1 << 20, 1 << 20).unwrap();
         assert!(lazy.get_object((6, 0)).is_err());
         assert!(lazy.needs_lopdf());
     }
 
     #[test]
+    fn object_streams_count_against_the_file_total() {
+        let bytes = hybrid_file();
+        // Object 6 sits in an object stream of 21 bytes.
+        let roomy = Objects::lazy(&bytes, 1 << 20, 64).unwrap();
+        assert!(roomy.get_object((6, 0)).is_ok());
+        assert!(!roomy.over_budget());
+        let tight = Objects::lazy(&bytes, 1 << 20, 16).unwrap();
+        assert!(tight.get_object((6, 0)).is_err());
+        assert!(tight.over_budget());
+    }
+
+    #[test]
     fn a_scratch_view_parses_into_its_own_cache() {
         let bytes = pages_file("BT (Hi) Tj ET");
-        let doc = Objects::lazy(&bytes, 1 << 20).unwrap();
+        let doc = Objects::lazy(&bytes, 1 << 20, 1 << 20).unwrap();
         let Kind::Lazy(lazy) = &doc.kind else {
             panic!("not lazy")
         };
@@ -1070,7 +1120,7 @@ mod tests {
         // /Length says 13; make the data one byte longer without moving any object.
         let at = memchr::memmem::find(&bytes, b"ET\nendstream").unwrap();
         bytes[at + 2] = b' ';
-        let lazy = Objects::lazy(&bytes, 1 << 20).unwrap();
+        let lazy = Objects::lazy(&bytes, 1 << 20, 1 << 20).unwrap();
         assert!(lazy.get_object((4, 0)).is_err());
         assert!(lazy.needs_lopdf());
     }
@@ -1082,17 +1132,17 @@ mod tests {
         let mut shifted = bytes.clone();
         let xref = memchr::memmem::rfind(&shifted, b"0000000009 00000 n").unwrap();
         shifted[xref + 8..xref + 10].copy_from_slice(b"11");
-        assert!(Objects::lazy(&shifted, 1 << 20).is_none());
+        assert!(Objects::lazy(&shifted, 1 << 20, 1 << 20).is_none());
         // No page tree.
         let no_tree = file(&["<< /Type /Catalog >>"]);
-        assert!(Objects::lazy(&no_tree, 1 << 20).is_none());
+        assert!(Objects::lazy(&no_tree, 1 << 20, 1 << 20).is_none());
         // Encrypted.
         let enc = String::from_utf8(bytes.clone())
             .unwrap()
             .replace("/Root 1 0 R", "/Root 1 0 R /Encrypt 9 0 R");
-        assert!(Objects::lazy(enc.as_bytes(), 1 << 20).is_none());
+        assert!(Objects::lazy(enc.as_bytes(), 1 << 20, 1 << 20).is_none());
         // A reference with another generation than the object's is no object, as for lopdf.
-        let lazy = Objects::lazy(&bytes, 1 << 20).unwrap();
+        let lazy = Objects::lazy(&bytes, 1 << 20, 1 << 20).unwrap();
         assert!(lazy.get_object((2, 3)).is_err());
         assert!(!lazy.needs_lopdf());
         // A dangling reference asks for lopdf (an object stream might hold the number).
