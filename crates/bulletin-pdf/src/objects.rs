@@ -76,6 +76,24 @@ impl<'a> Objects<'a> {
         }
     }
 
+    /// The lopdf document, when lopdf loaded the file.
+    fn loaded(&self) -> Option<&lopdf::Document> {
+        match &self.kind {
+            Kind::Loaded(doc) => Some(doc),
+            Kind::LoadedRef(doc) => Some(doc),
+            Kind::Lazy(_) | Kind::Scratch(..) => None,
+        }
+    }
+
+    /// The lazy reader, when it reads the file.
+    fn reader(&self) -> Option<&Lazy<'a>> {
+        match &self.kind {
+            Kind::Lazy(lazy) => Some(lazy),
+            Kind::Scratch(lazy, _) => Some(lazy),
+            Kind::Loaded(_) | Kind::LoadedRef(_) => None,
+        }
+    }
+
     /// The trailer dictionary.
     pub(crate) fn trailer(&self) -> &Dictionary {
         match &self.kind {
@@ -102,44 +120,28 @@ impl<'a> Objects<'a> {
     /// Every object of the file, for a scan when the page tree fails. The lazy reader has no
     /// such list: it gives `None` and asks for lopdf instead.
     pub(crate) fn every_object(&self) -> Option<impl Iterator<Item = &Object>> {
-        match &self.kind {
-            Kind::Loaded(doc) => Some(doc.objects.values()),
-            Kind::LoadedRef(doc) => Some(doc.objects.values()),
-            Kind::Lazy(lazy) => {
-                lazy.anomaly.set(true);
-                None
-            }
-            Kind::Scratch(lazy, _) => {
-                lazy.anomaly.set(true);
-                None
-            }
+        if let Some(lazy) = self.reader() {
+            lazy.anomaly.set(true);
         }
+        self.loaded().map(|doc| doc.objects.values())
     }
 
     /// Whether the objects were read lazily.
     #[cfg(test)]
     pub(crate) fn is_lazy(&self) -> bool {
-        matches!(self.kind, Kind::Lazy(_) | Kind::Scratch(..))
+        self.reader().is_some()
     }
 
     /// Whether some object asked for could not be read as lopdf reads it: whatever was
     /// extracted must be thrown away and the file read again with lopdf.
     pub(crate) fn needs_lopdf(&self) -> bool {
-        match &self.kind {
-            Kind::Loaded(_) | Kind::LoadedRef(_) => false,
-            Kind::Lazy(lazy) => lazy.anomaly.get(),
-            Kind::Scratch(lazy, _) => lazy.anomaly.get(),
-        }
+        self.reader().is_some_and(|lazy| lazy.anomaly.get())
     }
 
     /// Whether the object streams read so far decode to more than the file's total budget: the
     /// file is refused (lopdf, which unpacks every object stream, would not fare better).
     pub(crate) fn over_budget(&self) -> bool {
-        match &self.kind {
-            Kind::Loaded(_) | Kind::LoadedRef(_) => false,
-            Kind::Lazy(lazy) => lazy.over_budget.get(),
-            Kind::Scratch(lazy, _) => lazy.over_budget.get(),
-        }
+        self.reader().is_some_and(|lazy| lazy.over_budget.get())
     }
 }
 
