@@ -212,7 +212,7 @@ const MAX_LENGTH_CHAIN: usize = 32;
 /// entries are found in the raw bytes: a header inside stream data can at worst make a chain
 /// look longer, and only a file with chains of `/Length`s to streams is refused.
 fn length_chain_depth(bytes: &[u8]) -> usize {
-    let is_white = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0C);
+    let is_white = crate::lexer::is_white;
     let digits_before = |end: usize| -> Option<(usize, u32)> {
         let start = bytes[..end]
             .iter()

@@ -451,27 +451,16 @@ impl<'s> View<'s> {
     /// The object stream `num 0 R`, unpacked (when it was parsed, see `parse_normal`).
     fn container(&self, num: u32) -> Option<Rc<Container>> {
         let containers = &self.lazy.containers;
-        if let Some(c) = containers.borrow().get(&num) {
-            return c.clone();
+        if !containers.borrow().contains_key(&num) {
+            // lopdf resolves a /Length kept in an object stream through `num 0 R` only. Parsing
+            // that object unpacks it into `containers` when it is an object stream.
+            let slot = self.lazy.numbers.binary_search(&num).ok()?;
+            let Entry::Normal { generation: 0, .. } = self.lazy.entries[slot] else {
+                return None;
+            };
+            self.raw((num, 0))?;
         }
-        // lopdf resolves a /Length kept in an object stream through `num 0 R` only.
-        let slot = self.lazy.numbers.binary_search(&num).ok()?;
-        let Entry::Normal { generation: 0, .. } = self.lazy.entries[slot] else {
-            return None;
-        };
-        let Object::Stream(s) = self.raw((num, 0))? else {
-            return None;
-        };
-        if !s.dict.has_type(b"ObjStm") {
-            return None;
-        }
-        if let Some(c) = containers.borrow().get(&num) {
-            return c.clone();
-        }
-        // Parsed before through another view: unpack again.
-        let c = self.unpack(s).map(Rc::new);
-        containers.borrow_mut().insert(num, c.clone());
-        c
+        containers.borrow().get(&num).cloned().flatten()
     }
 }
 

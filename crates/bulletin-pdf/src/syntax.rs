@@ -9,6 +9,10 @@
 
 use lopdf::{Dictionary, Object, StringFormat};
 
+// The content-stream lexer's byte classes are lopdf's too: white space ` \t\r\n\x0c\0`,
+// delimiters `()<>[]{}/%`.
+use crate::lexer::is_white;
+
 /// How deep arrays and dictionaries may nest (lopdf's `MAX_NESTING_DEPTH`).
 pub(crate) const MAX_DEPTH: usize = 100;
 /// How deep parentheses may nest inside a literal string (lopdf's `MAX_BRACKET`).
@@ -20,15 +24,9 @@ pub(crate) struct Fail;
 
 type Parsed<T> = Result<(T, usize), Fail>;
 
-/// PDF white space as lopdf counts it.
-#[inline]
-fn is_white(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0C)
-}
-
 #[inline]
 fn is_regular(c: u8) -> bool {
-    !is_white(c) && !b"()<>[]{}/%".contains(&c)
+    !is_white(c) && !crate::lexer::is_delim(c)
 }
 
 /// The position after an end of line (`\r\n`, `\n` or `\r`) at `p`.
@@ -172,7 +170,7 @@ fn name(b: &[u8], mut p: usize) -> (Vec<u8>, usize) {
 }
 
 fn hex_value(c: Option<&u8>) -> Option<u8> {
-    (char::from(*c?)).to_digit(16).map(|v| v as u8)
+    crate::lexer::hex_val(*c?)
 }
 
 fn is_octal(c: Option<&u8>) -> bool {
