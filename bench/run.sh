@@ -36,13 +36,33 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # What an earlier run left is moved aside now and deleted after the measurements: on a file system
 # that delays reusing freed inodes (ext4 without a journal, as on the machine these figures come
 # from), creating files right after deleting thousands costs 4–15× more system time per file.
+# That delay lasts minutes: creating files in the same block group re-dirties the inode table, so
+# the kernel keeps skipping the freed inodes for up to 5 min after their deletion (`sync` does not
+# end it). A run started within that time of the last clean-up says so in its report.
 trash=""
+recent_cleanup=""
 if [ -e "$work" ]; then
+    if [ -f "$work/cleaned" ]; then
+        read -r cleaned_at cleaned_files <"$work/cleaned" || true
+        ago=$(($(date +%s) - ${cleaned_at:-0}))
+        if ((ago < 400)); then
+            recent_cleanup="the previous run's clean-up deleted ${cleaned_files:-?} files ${ago} s before this run started"
+            log "note: $recent_cleanup; files written to disk may cost more than usual"
+        fi
+    fi
     trash=$work.old-$$
     mv "$work" "$trash"
 fi
 mkdir -p "$work/out"
-cleanup() { rm -rf "$trash" ${mem:+"$mem"}; }
+cleanup() {
+    if [ -n "$trash" ]; then
+        local deleted
+        deleted=$(find "$trash" -type f | wc -l)
+        rm -rf "$trash"
+        [ ! -d "$work" ] || echo "$(date +%s) $deleted" >"$work/cleaned"
+    fi
+    rm -rf ${mem:+"$mem"}
+}
 trap cleanup EXIT
 load_at_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 
@@ -192,6 +212,9 @@ run_once() {
         [ "${argv[$i]}" != "${OUT[$key]}" ] || argv[i]=${OUT[$key]}/r$round
     done
     mkdir -p "${OUT[$key]}"
+    # What the commands before this one wrote is written back now, not while this one runs: the
+    # kernel's write-back would take a core from it (and from a -j 2 run, the one it needs).
+    sync
     if [ -x /usr/bin/time ]; then
         t0=$(date +%s%N)
         /usr/bin/time -f '%U %S %M' -o "$work/time-$key.txt" "${argv[@]}" \
@@ -214,25 +237,26 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
     mem=/dev/shm/bulletin-bench-$$
     mkdir -p "$mem"
 fi
+# The order within a round puts the two commands of each per-round ratio close together (they run
+# moments apart, so a slow spell on the machine weighs on both): the long file just before the
+# corpus at -j 1, -j 2 just after it, then the floor; the other tools, which take seconds, last.
+add bulletin-j1-long "$work/out/j1-long" "$bin" ingest -q -j 1 -o "$work/out/j1-long" "$long"
+add bulletin-j1-small "$work/out/j1-small" "$bin" ingest -q -j 1 -o "$work/out/j1-small" "$small"
+add bulletin-j2-small "$work/out/j2-small" "$bin" ingest -q -j 2 -o "$work/out/j2-small" "$small"
+if [ -n "$mem" ]; then
+    add bulletin-j1-mem-small "$mem/j1-small" "$bin" ingest -q -j 1 -o "$mem/j1-small" "$small"
+    add bulletin-j2-mem-small "$mem/j2-small" "$bin" ingest -q -j 2 -o "$mem/j2-small" "$small"
+fi
+add floor-small "$work/out/floor-small" "$examples/floor" "$small"
+# The floor's work on two threads: what this machine gives two threads that share nothing.
+add floor-j2-small "$work/out/floor-j2-small" "$examples/floor" -j 2 "$small"
+add floor-long "$work/out/floor-long" "$examples/floor" "$long"
+if [ -n "$mem" ]; then
+    add bulletin-j1-mem-long "$mem/j1-long" "$bin" ingest -q -j 1 -o "$mem/j1-long" "$long"
+fi
 for set in small long; do
     dir=$small
     [ "$set" = long ] && dir=$long
-    add "bulletin-j1-$set" "$work/out/j1-$set" "$bin" ingest -q -j 1 -o "$work/out/j1-$set" "$dir"
-    if [ "$set" = small ]; then
-        add "bulletin-j2-$set" "$work/out/j2-$set" "$bin" ingest -q -j 2 -o "$work/out/j2-$set" "$dir"
-    fi
-    if [ -n "$mem" ]; then
-        add "bulletin-j1-mem-$set" "$mem/j1-$set" "$bin" ingest -q -j 1 -o "$mem/j1-$set" "$dir"
-        if [ "$set" = small ]; then
-            add "bulletin-j2-mem-$set" "$mem/j2-$set" "$bin" ingest -q -j 2 -o "$mem/j2-$set" "$dir"
-        fi
-    fi
-    # The floor right after bulletin: the pairs of the per-round ratios run moments apart.
-    add "floor-$set" "$work/out/floor-$set" "$examples/floor" "$dir"
-    if [ "$set" = small ]; then
-        # The floor's work on two threads: what this machine gives two threads that share nothing.
-        add "floor-j2-$set" "$work/out/floor-j2-$set" "$examples/floor" -j 2 "$dir"
-    fi
     if have pdftotext; then
         add "pdftotext-$set" "$work/out/pdftotext-$set" bash bench/each.sh pdftotext "$dir" "$work/out/pdftotext-$set"
     fi
@@ -363,7 +387,8 @@ stage_row() { # STAGE
 {
     echo "# Benchmark results"
     echo
-    echo "Written by \`make bench\` (bench/run.sh). Each command ran once per round, all of them in turn,"
+    echo "Written by \`make bench\` (bench/run.sh). Each command ran once per round, all of them in turn"
+    echo "(each after a \`sync\`, so that none paid for the write-back of the files of the one before),"
     echo "for one warm-up round and $runs timed rounds. Wall: the median run (ms/page from it); best: the"
     echo "fastest run; CPU: median user + system time (\`/usr/bin/time\`); peak RSS: the largest over the"
     echo "runs (for the one-process-per-file tools: of the largest process). A target's verdict uses the"
@@ -372,6 +397,7 @@ stage_row() { # STAGE
     echo "the medians, of the best runs and of the CPU times are shown beside it."
     echo
     echo "- machine: $(nproc) × ${cpu:-unknown CPU}, $(uname -sr), load average ${load_at_start} at start, ${load_at_end} at the end"
+    [ -z "$recent_cleanup" ] || echo "- file system: $recent_cleanup (creating files can cost several times more for minutes after many are deleted: bench/PROFILE.md, sixth pass)"
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $commit"
     echo "- corpus: $small_files PDFs ($copies copies each of: $source_names), $small_pages pages, $small_mb MB;"
     echo "  long: one ${long_pages_real}-page PDF ($long_mb MB) made of those files' pages in turn by examples/make_long_pdf.rs"

@@ -29,6 +29,8 @@ const STAGES: [&str; 7] = [
 ];
 
 fn main() -> ExitCode {
+    // As the binary does, so that the stages cost here what they cost in `bulletin ingest`.
+    bulletin::batch::tune_allocator();
     let mut repeat = 1usize;
     let mut out: Option<PathBuf> = None;
     let mut inputs = Vec::new();
