@@ -35,10 +35,14 @@ log() { printf 'bench: %s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
 # What an earlier run left is moved aside now and deleted after the measurements: on a file system
 # that delays reusing freed inodes (ext4 without a journal, as on the machine these figures come
-# from), creating files right after deleting thousands costs 4–15× more system time per file.
-# That delay lasts minutes: creating files in the same block group re-dirties the inode table, so
-# the kernel keeps skipping the freed inodes for up to 5 min after their deletion (`sync` does not
-# end it). A run started within that time of the last clean-up says so in its report.
+# from), creating files right after deleting thousands costs 3–15× more system time per file, and
+# for minutes (creating files beside the freed inodes keeps their inode table dirty, so the kernel
+# skips them for up to 5 min; `sync` does not end it). So that the next run does not pay for this
+# run's clean-up either, the folders the measured commands write into are marked as tops of
+# directory hierarchies (`chattr +T`, ext2/3/4): the kernel then puts each new output folder in a
+# block group of its own choosing instead of beside its parent's, away from the freed inodes.
+# Where that fails, a run started soon after the last clean-up says so in its report.
+spread() { mkdir -p "$1" && chattr +T "$1" 2>/dev/null; }
 trash=""
 recent_cleanup=""
 if [ -e "$work" ]; then
@@ -47,13 +51,17 @@ if [ -e "$work" ]; then
         ago=$(($(date +%s) - ${cleaned_at:-0}))
         if ((ago < 400)); then
             recent_cleanup="the previous run's clean-up deleted ${cleaned_files:-?} files ${ago} s before this run started"
-            log "note: $recent_cleanup; files written to disk may cost more than usual"
         fi
     fi
     trash=$work.old-$$
     mv "$work" "$trash"
 fi
-mkdir -p "$work/out"
+mkdir -p "$work"
+if spread "$work/out"; then
+    recent_cleanup=""
+elif [ -n "$recent_cleanup" ]; then
+    log "note: $recent_cleanup; files written to disk may cost more than usual"
+fi
 cleanup() {
     if [ -n "$trash" ]; then
         local deleted
@@ -201,6 +209,7 @@ add() {
     shift 2
     printf '%s\0' "$@" >"$work/cmd-$key"
     keys+=("$key")
+    spread "$2" || true
 }
 
 # run_once KEY ROUND: one run; appends "wall cpu rss_kb" to $work/samples-KEY.txt, stderr to
