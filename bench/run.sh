@@ -355,6 +355,19 @@ paired() {
     paste -d' ' <(cut -d' ' -f1 "$a") <(cut -d' ' -f1 "$b") |
         awk -v k="${3:-1}" '$2 > 0 { printf "%.6f\n", k * $1 / $2 }' | median
 }
+# scaling: the median over rounds of (bulletin -j 1 / -j 2) / (floor / floor -j 2): how much of
+# what the machine gave two threads in that round bulletin used.
+scaling() {
+    local f
+    for f in bulletin-j1-small bulletin-j2-small floor-small floor-j2-small; do
+        [ -s "$work/samples-$f.txt" ] || return 0
+    done
+    paste -d' ' <(cut -d' ' -f1 "$work/samples-bulletin-j1-small.txt") \
+        <(cut -d' ' -f1 "$work/samples-bulletin-j2-small.txt") \
+        <(cut -d' ' -f1 "$work/samples-floor-small.txt") \
+        <(cut -d' ' -f1 "$work/samples-floor-j2-small.txt") |
+        awk '$2 > 0 && $3 > 0 { printf "%.6f\n", ($1 / $2) / ($3 / $4) }' | median
+}
 # quotient KEY-A KEY-B ARRAY: A / B from T, MIN or CPU ("" when either is missing)
 quotient() {
     local -n values=$3
@@ -445,6 +458,7 @@ stage_row() { # STAGE
     target_row "speed-up of -j 2 over -j 1" ">=" 1.8 "$(paired bulletin-j1-small bulletin-j2-small)" \
         "$(quotient bulletin-j1-small bulletin-j2-small T)" "$(quotient bulletin-j1-small bulletin-j2-small MIN)" ""
     echo "| for comparison: speed-up of the floor on 2 threads over 1 (what the machine allows; no target) | | $(num "$(paired floor-small floor-j2-small)" %.2f) | | $(num "$(quotient floor-small floor-j2-small T)" %.2f) | $(num "$(quotient floor-small floor-j2-small MIN)" %.2f) | – |"
+    echo "| bulletin's speed-up over the floor's, in the same round (1.00: scales as well as work that shares nothing; no target) | | $(num "$(scaling)" %.2f) | | | | – |"
     target_row "time per page, ${long_pages_real}-page file / corpus ($pp_long / $pp_small ms)" "<=" 1.2 \
         "$(paired bulletin-j1-long bulletin-j1-small "$(awk -v s="$small_pages" -v l="$long_pages_real" 'BEGIN { if (l + 0 > 0) print s / l }')")" \
         "$(per_page_ratio "${T[bulletin-j1-long]:-}" "${T[bulletin-j1-small]:-}")" \
