@@ -244,6 +244,27 @@ def bomb_objstm():
     return build_xref_stream(objs, members, 5)
 
 
+def bomb_objstm_many():
+    # Eight object streams that nothing refers to, each inflating to 60 MiB (under the
+    # per-stream cap; 480 MiB in all, over the per-file budget), typed `/Obj#53tm` (the name
+    # ObjStm, escaped) so that no search of the raw bytes finds them, in a file whose xref offsets
+    # are all three bytes off, so that lopdf loads it (and unpacks every object stream) instead of
+    # the lazy reader. Thousands of such streams once kept lopdf inflating for minutes.
+    data = nested_bomb(60)
+    more = {
+        20 + i: b"<< /Type /Obj#53tm /N 1 /First 4 /Filter [/FlateDecode /FlateDecode] /Length %d >>"
+        b"\nstream\n%s\nendstream" % (len(data), data)
+        for i in range(8)
+    }
+    pdf = simple_doc({4: stream(text_content())}, more=more)
+    xref = pdf.rindex(b"\nxref\n") + 1
+    head, table = pdf[:xref], pdf[xref:]
+    shifted = re.sub(
+        rb"(?m)^(\d{10}) 00000 n ", lambda m: b"%010d 00000 n " % (int(m.group(1)) + 3), table
+    )
+    return head + shifted
+
+
 def cycle_contents():
     # /Contents [4 0 R 6 0 R]: 4 0 R is a reference to 5 0 R, which is a reference to 4 0 R.
     # The page's other stream (6) has the text.
@@ -471,6 +492,7 @@ FILES = {
     "bomb-total.pdf": bomb_total,
     "bomb-pages.pdf": bomb_pages,
     "bomb-objstm.pdf": bomb_objstm,
+    "bomb-objstm-many.pdf": bomb_objstm_many,
     "cycle-contents.pdf": cycle_contents,
     "cycle-contents-only.pdf": cycle_contents_only,
     "cycle-kids.pdf": cycle_kids,

@@ -140,11 +140,12 @@ fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay.get(from..)?, needle).map(|i| i + from)
 }
 
-/// Decodes (and charges to the file's budget) every FlateDecode object stream before lopdf does:
-/// lopdf unpacks all object streams while loading, each under the per-stream cap but with no
-/// bound on their sum or on time, so a small file with many object-stream bombs would run for
-/// minutes. Found by their `/ObjStm` type in the raw bytes; encrypted ones do not inflate here
-/// and cost nothing.
+/// Decodes (and charges to the file's budget) every FlateDecode object stream found by its
+/// `/ObjStm` type in the raw bytes, whichever reader then opens the file, so that a file with an
+/// object-stream bomb fails the same way on both. This search is rough (an escaped type, a filter
+/// far from the type, another filter first go unseen); what bounds lopdf is `lopdf_load`, which
+/// charges exactly the object streams lopdf unpacks, as it unpacks them. Encrypted ones do not
+/// inflate here and cost nothing.
 fn object_streams_within_budget(bytes: &[u8], budget: &Budget) -> Result<(), Error> {
     // Linear in the file whatever it holds: the next `stream` keyword is searched forward only,
     // a type not followed by one within 1 KiB is skipped at once, and scanning resumes after the
@@ -199,7 +200,7 @@ pub(crate) fn load<'a>(
             encrypted: None,
         });
     }
-    load_with_lopdf(bytes, options, tail_ok)
+    load_with_lopdf(bytes, options, tail_ok, budget)
 }
 
 /// Deepest chain of `/Length` references lopdf may follow. A sound file's `/Length` refers to an
@@ -305,7 +306,7 @@ pub(crate) fn load_eagerly<'a>(
     budget: &Budget,
 ) -> Result<Loaded<'a>, Error> {
     let tail_ok = check_bytes(bytes, budget)?;
-    load_with_lopdf(bytes, options, tail_ok)
+    load_with_lopdf(bytes, options, tail_ok, budget)
 }
 
 fn tail_warning(tail_ok: bool) -> Vec<Warning> {
@@ -348,6 +349,7 @@ fn load_with_lopdf<'a>(
     bytes: &[u8],
     options: &Options,
     tail_ok: bool,
+    budget: &Budget,
 ) -> Result<Loaded<'a>, Error> {
     let chain = length_chain_depth(bytes);
     if chain > MAX_LENGTH_CHAIN {
@@ -355,21 +357,15 @@ fn load_with_lopdf<'a>(
             "stream lengths refer to one another {chain} deep"
         )));
     }
-    let lo = lopdf::LoadOptions {
-        password: options.password.clone(),
-        max_decompressed_size: Some(
-            usize::try_from(options.max_stream_bytes).unwrap_or(usize::MAX),
-        ),
-        ..lopdf::LoadOptions::default()
-    };
-    let max_objstm = lo.max_decompressed_size;
+    let max_objstm = Some(usize::try_from(options.max_stream_bytes).unwrap_or(usize::MAX));
+    // Object streams are charged to the file's budget as lopdf unpacks them (`lopdf_load`).
     let with = |b: &[u8], password: Option<String>| {
         let lo = lopdf::LoadOptions {
             password,
             max_decompressed_size: max_objstm,
             ..lopdf::LoadOptions::default()
         };
-        Document::load_mem_with_options(b, lo)
+        crate::lopdf_load::load(b, lo, budget)
     };
     // lopdf cannot open some encrypted files by itself (an inline /Encrypt dictionary, no /ID):
     // open them once more with an update appended that it can read.
@@ -377,16 +373,17 @@ fn load_with_lopdf<'a>(
     let mut retry = |trailer: &Dictionary| {
         let p = patched_for_lopdf(bytes, trailer)?;
         let d = with(&p, options.password.clone())
+            .ok()?
             .ok()
             .filter(|d| d.encryption_state.is_some())?;
         patched = Some(p);
         Some(d)
     };
-    let loaded = match Document::load_mem_with_options(bytes, lo) {
+    let loaded = match with(bytes, options.password.clone())? {
         Ok(d) if d.encryption_state.is_none() && d.trailer.has(b"Encrypt") => {
             Ok(retry(&d.trailer).unwrap_or(d))
         }
-        Err(lopdf::Error::InvalidPassword) => match with(bytes, None) {
+        Err(lopdf::Error::InvalidPassword) => match with(bytes, None)? {
             Ok(plain) => retry(&plain.trailer).ok_or(lopdf::Error::InvalidPassword),
             Err(_) => Err(lopdf::Error::InvalidPassword),
         },

@@ -93,7 +93,12 @@ impl Budget {
         }
     }
 
-    fn charge(&self, n: u64) -> Result<(), Error> {
+    /// What all further decoding may still produce together.
+    pub(crate) fn left(&self) -> u64 {
+        self.max_total.saturating_sub(self.used.get())
+    }
+
+    pub(crate) fn charge(&self, n: u64) -> Result<(), Error> {
         let used = self.used.get().saturating_add(n);
         self.used.set(used);
         if used > self.max_total {
@@ -286,7 +291,7 @@ fn too_big(cap: u64) -> Error {
     Error::ResourceLimit(format!("a stream decodes to more than {cap} bytes"))
 }
 
-fn total_exceeded(cap: u64) -> Error {
+pub(crate) fn total_exceeded(cap: u64) -> Error {
     Error::ResourceLimit(format!("decoded streams exceed {cap} bytes in total"))
 }
 

@@ -22,6 +22,7 @@ mod fonts;
 mod layout;
 mod lexer;
 mod links;
+mod lopdf_load;
 mod objects;
 mod syntax;
 

@@ -1,0 +1,310 @@
+//! lopdf's loader under the file's budget and deadline: takes a file's bytes and lopdf's load
+//! options, gives lopdf's document (or its error), or the file's own resource-limit or timeout
+//! error.
+//!
+//! lopdf unpacks every object stream of an unencrypted file while it loads it, and bounds each one
+//! (`max_decompressed_size`) but not their sum, with no deadline: a small damaged file holding
+//! thousands of object streams that each inflate to just under the bound kept a worker busy for
+//! minutes (77 KB, 200 streams: 10 s). lopdf calls its load filter with each object before it
+//! unpacks it, so the filter here decodes each object stream first, with lopdf's own decoder (its
+//! filters and fallbacks: what is charged is what lopdf would inflate), charges it and checks the
+//! deadline. lopdf then decodes it again: handed the decoded data instead, it would keep it with
+//! the document (a file's object streams are small, except in such a file, where that would be
+//! the whole budget held in memory). The filter is a plain function: its state lives in a
+//! thread-local for the length of one load (lopdf, built without rayon, loads on the calling
+//! thread).
+//!
+//! A filter also turns off lopdf's rebuilding of a file whose page tree it could not load (a
+//! filter may drop the page tree on purpose); [`load`] does that rebuild itself, as lopdf does.
+//!
+//! Encrypted files are not covered: lopdf decrypts and unpacks their object streams without
+//! calling the filter.
+
+use std::cell::RefCell;
+use std::time::Instant;
+
+use lopdf::xref::XrefRecovery;
+use lopdf::{DecompressError, Document, LoadOptions, Object, ObjectId, Stream};
+
+use crate::Error;
+use crate::filters::Budget;
+
+/// What the object streams of the file being loaded on this thread may still decode to.
+struct Charge {
+    max_stream: u64,
+    left: u64,
+    used: u64,
+    deadline: Option<Instant>,
+    stopped: Option<Error>,
+}
+
+thread_local! {
+    static CHARGE: RefCell<Option<Charge>> = const { RefCell::new(None) };
+}
+
+/// Clears the thread's charge when a load ends, also by unwinding.
+struct Loading;
+
+impl Drop for Loading {
+    fn drop(&mut self) {
+        CHARGE.with_borrow_mut(|c| *c = None);
+    }
+}
+
+/// Loads `bytes` with lopdf and `options` (its filter replaced), charging to `budget` what the
+/// object streams lopdf unpacks decode to. The outer error is the budget's (total exceeded,
+/// deadline passed); the inner one is lopdf's.
+pub(crate) fn load(
+    bytes: &[u8],
+    options: LoadOptions,
+    budget: &Budget,
+) -> Result<lopdf::Result<Document>, Error> {
+    CHARGE.with_borrow_mut(|c| {
+        *c = Some(Charge {
+            max_stream: budget.max_stream,
+            left: budget.left(),
+            used: 0,
+            deadline: budget.deadline,
+            stopped: None,
+        })
+    });
+    let _loading = Loading;
+    let with = |force_reconstruct: bool| {
+        let options = LoadOptions {
+            filter: Some(charge_object_streams),
+            force_reconstruct,
+            ..options.clone()
+        };
+        Document::load_mem_with_options(bytes, options)
+    };
+    let mut loaded = with(options.force_reconstruct);
+    // lopdf's own rule for an unfiltered load: a lenient load whose catalog leads to no page
+    // tree is tried again with the cross-reference data rebuilt from the objects found.
+    if let Ok(doc) = &loaded
+        && !options.strict
+        && !options.force_reconstruct
+        && !(doc.trailer.has(b"Encrypt") && doc.encryption_state.is_none())
+        && doc.xref_recovery != Some(XrefRecovery::Reconstructed)
+        && !page_tree_loaded(doc)
+        && let Ok(rebuilt) = with(true)
+        && rebuilt.xref_recovery == Some(XrefRecovery::Reconstructed)
+        && page_tree_loaded(&rebuilt)
+    {
+        loaded = Ok(rebuilt);
+    }
+    let charge = CHARGE.with_borrow_mut(Option::take);
+    if let Some(charge) = charge {
+        if let Some(stop) = charge.stopped {
+            return Err(stop);
+        }
+        budget.charge(charge.used)?;
+    }
+    Ok(loaded)
+}
+
+/// Whether the catalog leads to the root of a page tree, a dictionary with `/Kids` (lopdf's test
+/// before it rebuilds a file).
+fn page_tree_loaded(doc: &Document) -> bool {
+    doc.catalog()
+        .and_then(|catalog| catalog.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .and_then(|root| doc.get_dictionary(root))
+        .and_then(|root| root.get_deref(b"Kids", doc))
+        .and_then(Object::as_array)
+        .is_ok()
+}
+
+/// lopdf's load filter. For an indirect object lopdf only asks whether to keep it (and keeps its
+/// own); for a member of an object stream it keeps what is returned. Object streams are decoded
+/// and charged here before lopdf unpacks them; once the budget or the deadline is gone, nothing
+/// more is kept, so the load ends quickly and [`load`] reports why.
+fn charge_object_streams(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    CHARGE.with_borrow_mut(|charge| {
+        let Some(charge) = charge else {
+            return Some((id, object.clone()));
+        };
+        if charge.stopped.is_some() {
+            return None;
+        }
+        let Object::Stream(stream) = object else {
+            return Some((id, object.clone()));
+        };
+        if stream.dict.has_type(b"ObjStm") {
+            charge.object_stream(stream);
+            if charge.stopped.is_some() {
+                return None;
+            }
+        }
+        // A stream is never a member of an object stream: this is an indirect object, which
+        // lopdf keeps as it is.
+        Some((id, Object::Null))
+    })
+}
+
+impl Charge {
+    fn object_stream(&mut self, stream: &Stream) {
+        if self.deadline.is_some_and(|d| Instant::now() > d) {
+            self.stopped = Some(Error::Timeout);
+            return;
+        }
+        let limit = self.max_stream.min(self.left);
+        match stream.get_plain_content_with_limit(usize::try_from(limit).unwrap_or(usize::MAX)) {
+            Ok(plain) => {
+                let n = plain.len() as u64;
+                self.used = self.used.saturating_add(n);
+                self.left = self.left.saturating_sub(n);
+            }
+            Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. }))
+                if limit < self.max_stream =>
+            {
+                self.stopped = Some(crate::filters::total_exceeded(self.used + self.left));
+            }
+            // Over the bound of one stream, or not decodable: lopdf meets the same error when it
+            // decodes the stream itself, and treats it as it always does.
+            Err(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A one-page PDF plus `n` object streams nothing refers to, typed `/Obj#53tm`, each of two
+    /// Flate layers over `mib` MiB of zeros; with `broken`, every cross-reference offset is off
+    /// by three bytes (lopdf rebuilds the table).
+    fn bombs(n: usize, mib: usize, broken: bool) -> Vec<u8> {
+        let deflate = |data: &[u8]| {
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let data = deflate(&deflate(&vec![0u8; mib << 20]));
+        let mut objects: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>".to_vec(),
+        ];
+        for _ in 0..n {
+            let mut o = format!(
+                "<< /Type /Obj#53tm /N 1 /First 4 /Filter [/FlateDecode /FlateDecode] /Length {} >>\nstream\n",
+                data.len()
+            )
+            .into_bytes();
+            o.extend_from_slice(&data);
+            o.extend_from_slice(b"\nendstream");
+            objects.push(o);
+        }
+        let mut out = b"%PDF-1.5\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            writeln!(out, "{} 0 obj", i + 1).unwrap();
+            out.extend_from_slice(o);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
+        for o in offsets {
+            writeln!(out, "{:010} 00000 n ", o + if broken { 3 } else { 0 }).unwrap();
+        }
+        write!(
+            out,
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .unwrap();
+        out
+    }
+
+    fn options(max_stream: u64) -> LoadOptions {
+        LoadOptions {
+            max_decompressed_size: Some(max_stream as usize),
+            ..LoadOptions::default()
+        }
+    }
+
+    #[test]
+    fn object_streams_are_charged_to_the_total() {
+        // Eight streams of 4 MiB each: under the bound of one stream, over a 16 MiB total.
+        let bytes = bombs(8, 4, true);
+        let budget = Budget::new(8 << 20, 16 << 20);
+        let err = load(&bytes, options(8 << 20), &budget).unwrap_err();
+        assert!(matches!(err, Error::ResourceLimit(_)), "{err:?}");
+        // With room for all of them, lopdf loads the file and the budget holds their sum.
+        let budget = Budget::new(8 << 20, 64 << 20);
+        let doc = load(&bytes, options(8 << 20), &budget).unwrap().unwrap();
+        assert_eq!(doc.get_pages().len(), 1);
+        assert_eq!(budget.used(), 32 << 20);
+    }
+
+    #[test]
+    fn the_deadline_stops_a_load() {
+        let bytes = bombs(4, 1, true);
+        let mut budget = Budget::new(8 << 20, 64 << 20);
+        budget.deadline = Some(Instant::now());
+        let err = load(&bytes, options(8 << 20), &budget).unwrap_err();
+        assert!(matches!(err, Error::Timeout), "{err:?}");
+    }
+
+    #[test]
+    fn a_stream_over_the_bound_of_one_fails_as_lopdf_fails_it() {
+        let bytes = bombs(1, 9, false);
+        let budget = Budget::new(8 << 20, 64 << 20);
+        let loaded = load(&bytes, options(8 << 20), &budget).unwrap();
+        assert!(matches!(
+            loaded,
+            Err(lopdf::Error::Decompress(
+                DecompressError::MemoryLimitExceeded { .. }
+            ))
+        ));
+    }
+
+    #[test]
+    fn objects_load_as_lopdf_loads_them() {
+        // Every PDF of the crate's test data and the fuzz regressions: where lopdf loads a file
+        // by itself, the charged load gives the same objects, the same trailer and the same
+        // repair.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            "tests/data",
+            "tests/data/realworld",
+            "tests/data/hostile",
+            "../../fuzz/regressions",
+        ] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "pdf") {
+                    files.push(path);
+                }
+            }
+        }
+        let (mut compared, mut with_object_streams) = (0, 0);
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap();
+            let Ok(plain) = Document::load_mem_with_options(&bytes, options(64 << 20)) else {
+                continue;
+            };
+            let budget = Budget::new(64 << 20, 1 << 30);
+            let charged = load(&bytes, options(64 << 20), &budget).unwrap().unwrap();
+            let name = path.display();
+            assert!(plain.objects == charged.objects, "{name}");
+            assert_eq!(plain.trailer, charged.trailer, "{name}");
+            assert_eq!(plain.xref_recovery, charged.xref_recovery, "{name}");
+            compared += 1;
+            if plain
+                .objects
+                .values()
+                .any(|o| matches!(o, Object::Stream(s) if s.dict.has_type(b"ObjStm")))
+            {
+                with_object_streams += 1;
+            }
+        }
+        assert!(
+            compared >= 40 && with_object_streams >= 5,
+            "{compared} files, {with_object_streams} with object streams"
+        );
+    }
+}
