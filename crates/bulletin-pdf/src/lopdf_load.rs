@@ -78,9 +78,11 @@ pub(crate) fn load(
         Document::load_mem_with_options(bytes, options)
     };
     let mut loaded = with(options.force_reconstruct);
+    let stopped = || CHARGE.with_borrow(|c| c.as_ref().is_some_and(|c| c.stopped.is_some()));
     // lopdf's own rule for an unfiltered load: a lenient load whose catalog leads to no page
     // tree is tried again with the cross-reference data rebuilt from the objects found.
     if let Ok(doc) = &loaded
+        && !stopped()
         && !options.strict
         && !options.force_reconstruct
         && !(doc.trailer.has(b"Encrypt") && doc.encryption_state.is_none())
