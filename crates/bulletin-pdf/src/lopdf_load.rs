@@ -32,6 +32,7 @@ use crate::filters::Budget;
 /// What the object streams of the file being loaded on this thread may still decode to.
 struct Charge {
     max_stream: u64,
+    max_total: u64,
     left: u64,
     used: u64,
     deadline: Option<Instant>,
@@ -62,6 +63,7 @@ pub(crate) fn load(
     CHARGE.with_borrow_mut(|c| {
         *c = Some(Charge {
             max_stream: budget.max_stream,
+            max_total: budget.max_total,
             left: budget.left(),
             used: 0,
             deadline: budget.deadline,
@@ -159,7 +161,7 @@ impl Charge {
             Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. }))
                 if limit < self.max_stream =>
             {
-                self.stopped = Some(crate::filters::total_exceeded(self.used + self.left));
+                self.stopped = Some(crate::filters::total_exceeded(self.max_total));
             }
             // Over the bound of one stream, or not decodable: lopdf meets the same error when it
             // decodes the stream itself, and treats it as it always does.
