@@ -17,14 +17,16 @@
 //! A filter also turns off lopdf's rebuilding of a file whose page tree it could not load (a
 //! filter may drop the page tree on purpose); [`load`] does that rebuild itself, as lopdf does.
 //!
-//! Encrypted files are not covered: lopdf decrypts and unpacks their object streams without
-//! calling the filter.
+//! lopdf decrypts and unpacks the object streams of an encrypted file without calling the filter:
+//! those are found through the file's cross-reference data, decrypted with lopdf's own handler
+//! and charged before lopdf loads the file (an encrypted file whose cross-reference data does not
+//! read, which lopdf rebuilds, is not covered).
 
 use std::cell::RefCell;
 use std::time::Instant;
 
 use lopdf::xref::XrefRecovery;
-use lopdf::{DecompressError, Document, LoadOptions, Object, ObjectId, Stream};
+use lopdf::{DecompressError, Document, EncryptionState, LoadOptions, Object, ObjectId, Stream};
 
 use crate::Error;
 use crate::filters::Budget;
@@ -71,6 +73,14 @@ pub(crate) fn load(
         })
     });
     let _loading = Loading;
+    CHARGE.with_borrow_mut(|c| {
+        if let Some(charge) = c {
+            charge.encrypted_object_streams(bytes, options.password.as_deref());
+        }
+    });
+    if let Some(stop) = CHARGE.with_borrow_mut(|c| c.as_mut().and_then(|c| c.stopped.take())) {
+        return Err(stop);
+    }
     let with = |force_reconstruct: bool| {
         let options = LoadOptions {
             filter: Some(charge_object_streams),
@@ -146,6 +156,37 @@ fn charge_object_streams(id: ObjectId, object: &mut Object) -> Option<(ObjectId,
 }
 
 impl Charge {
+    /// Charges what the object streams of an encrypted file decode to, decrypted as lopdf will
+    /// decrypt them (with the password given, or the empty one). Nothing when the file is not
+    /// encrypted or does not open.
+    fn encrypted_object_streams(&mut self, bytes: &[u8], password: Option<&str>) {
+        let Some(parts) = crate::objects::encrypted_object_streams(bytes, self.max_stream) else {
+            return;
+        };
+        let mut doc = Document::new();
+        doc.trailer = parts.trailer;
+        if let Some((id, object)) = parts.encrypt {
+            doc.objects.insert(id, object);
+        }
+        let Some(state) = [password.unwrap_or(""), ""]
+            .into_iter()
+            .find_map(|p| EncryptionState::decode(&doc, p).ok())
+        else {
+            return;
+        };
+        for (id, stream) in parts.object_streams {
+            let mut object = Object::Stream(stream);
+            // lopdf keeps what a failed decryption leaves, and so does the charge.
+            let _ = lopdf::encryption::decrypt_object(&state, id, &mut object);
+            if let Object::Stream(stream) = &object {
+                self.object_stream(stream);
+            }
+            if self.stopped.is_some() {
+                return;
+            }
+        }
+    }
+
     fn object_stream(&mut self, stream: &Stream) {
         if self.deadline.is_some_and(|d| Instant::now() > d) {
             self.stopped = Some(Error::Timeout);
@@ -240,6 +281,123 @@ mod tests {
         let budget = Budget::new(8 << 20, 64 << 20);
         let doc = load(&bytes, options(8 << 20), &budget).unwrap().unwrap();
         assert_eq!(doc.get_pages().len(), 1);
+        assert_eq!(budget.used(), 32 << 20);
+    }
+
+    /// A one-page PDF encrypted with RC4 (empty user password) whose xref stream files objects
+    /// 20.. in `n` object streams (10..), each two Flate layers over `mib` MiB of zeros.
+    fn encrypted_bombs(n: u32, mib: usize) -> Vec<u8> {
+        use lopdf::{EncryptionVersion, Permissions, StringFormat};
+        let id = Object::String(b"0123456789abcdef".to_vec(), StringFormat::Hexadecimal);
+        let mut doc = Document::with_version("1.5");
+        doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+        let state = EncryptionState::try_from(EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: "",
+            user_password: "",
+            key_length: 128,
+            permissions: Permissions::all(),
+        })
+        .unwrap();
+        let hex = |b: &[u8]| b.iter().map(|c| format!("{c:02x}")).collect::<String>();
+        let mut encrypt = String::from("<<");
+        for (key, value) in state.encode().unwrap().iter() {
+            let value = match value {
+                Object::Name(n) => format!("/{}", String::from_utf8_lossy(n)),
+                Object::Integer(i) => i.to_string(),
+                Object::Boolean(b) => b.to_string(),
+                Object::String(s, _) => format!("<{}>", hex(s)),
+                other => panic!("unexpected {other:?} in the /Encrypt dictionary"),
+            };
+            encrypt += &format!(" /{} {value}", String::from_utf8_lossy(key));
+        }
+        encrypt += " >>";
+        let deflate = |data: &[u8]| {
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let data = deflate(&deflate(&vec![0u8; mib << 20]));
+        let mut bodies: Vec<(u32, Vec<u8>)> = vec![
+            (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+            (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec()),
+            (
+                3,
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>".to_vec(),
+            ),
+            (4, encrypt.into_bytes()),
+        ];
+        for i in 0..n {
+            let num = 10 + i;
+            let mut stream = Object::Stream(Stream::new(lopdf::Dictionary::new(), data.clone()));
+            lopdf::encryption::encrypt_object(&state, (num, 0), &mut stream).unwrap();
+            let Object::Stream(stream) = stream else {
+                unreachable!()
+            };
+            let mut body = format!(
+                "<< /Type /ObjStm /N 1 /First 4 /Filter [/FlateDecode /FlateDecode] /Length {} >>\nstream\n",
+                stream.content.len()
+            )
+            .into_bytes();
+            body.extend_from_slice(&stream.content);
+            body.extend_from_slice(b"\nendstream");
+            bodies.push((num, body));
+        }
+        let mut out = b"%PDF-1.5\n".to_vec();
+        let mut offsets = std::collections::BTreeMap::new();
+        for (num, body) in &bodies {
+            offsets.insert(*num, out.len());
+            writeln!(out, "{num} 0 obj").unwrap();
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        // The cross-reference stream (never encrypted): free, in the file, or in container 10+i.
+        let xref_num = 20 + n;
+        offsets.insert(xref_num, out.len());
+        let mut rows = Vec::new();
+        for num in 0..=xref_num {
+            let (kind, field2, field3): (u8, u32, u16) = if let Some(&at) = offsets.get(&num) {
+                (1, at as u32, 0)
+            } else if (20..20 + n).contains(&num) {
+                (2, num - 10, 0)
+            } else {
+                (0, 0, 0)
+            };
+            rows.push(kind);
+            rows.extend_from_slice(&field2.to_be_bytes());
+            rows.extend_from_slice(&field3.to_be_bytes());
+        }
+        write!(
+            out,
+            "{xref_num} 0 obj\n<< /Type /XRef /Size {} /W [1 4 2] /Root 1 0 R /Encrypt 4 0 R \
+             /ID [<30313233343536373839616263646566> <30313233343536373839616263646566>] \
+             /Length {} >>\nstream\n",
+            xref_num + 1,
+            rows.len()
+        )
+        .unwrap();
+        out.extend_from_slice(&rows);
+        write!(
+            out,
+            "\nendstream\nendobj\nstartxref\n{}\n%%EOF\n",
+            offsets[&xref_num]
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn object_streams_of_an_encrypted_file_are_charged_too() {
+        let bytes = encrypted_bombs(8, 4);
+        // lopdf opens it, decrypts it and unpacks every object stream by itself.
+        let plain = Document::load_mem_with_options(&bytes, options(8 << 20)).unwrap();
+        assert!(plain.encryption_state.is_some());
+        let budget = Budget::new(8 << 20, 16 << 20);
+        let err = load(&bytes, options(8 << 20), &budget).unwrap_err();
+        assert!(matches!(err, Error::ResourceLimit(_)), "{err:?}");
+        let budget = Budget::new(8 << 20, 64 << 20);
+        let doc = load(&bytes, options(8 << 20), &budget).unwrap().unwrap();
+        assert!(doc.encryption_state.is_some());
         assert_eq!(budget.used(), 32 << 20);
     }
 

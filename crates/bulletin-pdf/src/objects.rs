@@ -228,30 +228,9 @@ struct View<'s> {
 
 impl<'a> Lazy<'a> {
     fn open(all: &'a [u8], max_stream: u64, max_total: u64) -> Option<Lazy<'a>> {
-        let start = memchr::memmem::find(all, b"%PDF-")?;
-        let bytes = &all[start..];
-        header_ok(bytes)?;
-        let first = xref_start(bytes)?;
-        let mut seen = HashSet::new();
-        seen.insert(first);
-        let (mut table, mut trailer) = section(bytes, first, max_stream)?;
+        let (bytes, table, trailer) = cross_reference(all, max_stream)?;
         if trailer.has(b"Encrypt") {
             return None;
-        }
-        merge_hybrid(bytes, &mut table, &mut trailer, max_stream)?;
-        let mut prev = trailer.remove(b"Prev");
-        while let Some(at) = prev.as_ref().map(|o| o.as_i64().ok()) {
-            let at = at?;
-            let at = usize::try_from(at).ok().filter(|&a| a <= bytes.len())?;
-            if !seen.insert(at) {
-                break;
-            }
-            let (mut older, mut older_trailer) = section(bytes, at, max_stream)?;
-            merge_hybrid(bytes, &mut older, &mut older_trailer, max_stream)?;
-            for (num, entry) in older {
-                table.entry(num).or_insert(entry);
-            }
-            prev = older_trailer.remove(b"Prev");
         }
         let (numbers, entries): (Vec<u32>, Vec<Entry>) = table.into_iter().unzip();
         // Every entry must point at its own object, as lopdf's loading and the damage check
@@ -466,6 +445,103 @@ impl<'s> View<'s> {
 
 /// An object stream's data and where its members start, as lopdf unpacks one; `None` where
 /// lopdf fails to (and then drops the stream and its members).
+/// The file's bytes from `%PDF-` on, its cross-reference entries (newest section first, each
+/// number's newest entry kept) and its newest trailer (without `/Prev`), when every section reads.
+fn cross_reference(all: &[u8], max_stream: u64) -> Option<(&[u8], Table, Dictionary)> {
+    let start = memchr::memmem::find(all, b"%PDF-")?;
+    let bytes = &all[start..];
+    header_ok(bytes)?;
+    let first = xref_start(bytes)?;
+    let mut seen = HashSet::new();
+    seen.insert(first);
+    let (mut table, mut trailer) = section(bytes, first, max_stream)?;
+    merge_hybrid(bytes, &mut table, &mut trailer, max_stream)?;
+    let mut prev = trailer.remove(b"Prev");
+    while let Some(at) = prev.as_ref().map(|o| o.as_i64().ok()) {
+        let at = at?;
+        let at = usize::try_from(at).ok().filter(|&a| a <= bytes.len())?;
+        if !seen.insert(at) {
+            break;
+        }
+        let (mut older, mut older_trailer) = section(bytes, at, max_stream)?;
+        merge_hybrid(bytes, &mut older, &mut older_trailer, max_stream)?;
+        for (num, entry) in older {
+            table.entry(num).or_insert(entry);
+        }
+        prev = older_trailer.remove(b"Prev");
+    }
+    Some((bytes, table, trailer))
+}
+
+/// What lopdf decrypts and unpacks while it loads an encrypted file.
+pub(crate) struct EncryptedParts {
+    /// The newest trailer.
+    pub(crate) trailer: Dictionary,
+    /// The `/Encrypt` object, when the trailer refers to it.
+    pub(crate) encrypt: Option<(ObjectId, Object)>,
+    /// Each object stream that holds a compressed entry, its data as written (encrypted).
+    pub(crate) object_streams: Vec<(ObjectId, Stream)>,
+}
+
+/// An encrypted file's [`EncryptedParts`]; `None` when the file is not encrypted or its
+/// cross-reference data does not read.
+pub(crate) fn encrypted_object_streams(all: &[u8], max_stream: u64) -> Option<EncryptedParts> {
+    let (bytes, table, trailer) = cross_reference(all, max_stream)?;
+    if !trailer.has(b"Encrypt") {
+        return None;
+    }
+    let at = |num: u32| match table.get(&num) {
+        Some(&Entry::Normal { offset, .. }) => Some(offset as usize),
+        _ => None,
+    };
+    let encrypt = match trailer.get(b"Encrypt") {
+        Ok(Object::Reference(id)) => match syntax::indirect(bytes, at(id.0)?) {
+            Ok((found, Body::Object(o))) if found == *id => Some((*id, o)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let containers: std::collections::BTreeSet<u32> = table
+        .values()
+        .filter_map(|e| match e {
+            Entry::Compressed { container } => Some(*container),
+            _ => None,
+        })
+        .collect();
+    let mut streams = Vec::new();
+    for num in containers {
+        let Some(offset) = at(num) else {
+            continue;
+        };
+        let Ok((id, Body::Stream(dict, start))) = syntax::indirect(bytes, offset) else {
+            continue;
+        };
+        let rest = bytes.get(start..).unwrap_or_default();
+        let declared = match dict.get(b"Length") {
+            Ok(Object::Integer(n)) => usize::try_from(*n).ok(),
+            Ok(Object::Reference(r)) => at(r.0)
+                .and_then(|p| syntax::indirect(bytes, p).ok())
+                .and_then(|(_, body)| match body {
+                    Body::Object(Object::Integer(n)) => usize::try_from(n).ok(),
+                    _ => None,
+                }),
+            _ => None,
+        };
+        // As lopdf delimits data: the declared length when `endstream` follows it, otherwise up
+        // to the next `endstream`.
+        let len = declared
+            .filter(|&n| n <= rest.len() && syntax::endstream_at(bytes, start + n))
+            .or_else(|| memchr::memmem::find(rest, b"endstream"))
+            .unwrap_or(rest.len());
+        streams.push((id, Stream::new(dict, rest[..len].to_vec())));
+    }
+    Some(EncryptedParts {
+        trailer,
+        encrypt,
+        object_streams: streams,
+    })
+}
+
 fn unpack(s: &Stream, max_stream: u64) -> Option<Container> {
     let data = plain_content(s, max_stream)?;
     let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
