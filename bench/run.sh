@@ -40,8 +40,9 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # skips them for up to 5 min; `sync` does not end it). So that the next run does not pay for this
 # run's clean-up either, the folders the measured commands write into are marked as tops of
 # directory hierarchies (`chattr +T`, ext2/3/4): the kernel then puts each new output folder in a
-# block group of its own choosing instead of beside its parent's, away from the freed inodes.
-# Where that fails, a run started soon after the last clean-up says so in its report.
+# block group of its own choosing instead of beside its parent's. That helps less than it seems:
+# it prefers groups with many free inodes, which a clean-up has just made. So a run started soon
+# after the last clean-up says so in its report.
 spread() { mkdir -p "$1" && chattr +T "$1" 2>/dev/null; }
 trash=""
 recent_cleanup=""
@@ -57,11 +58,9 @@ if [ -e "$work" ]; then
     mv "$work" "$trash"
 fi
 mkdir -p "$work"
-if spread "$work/out"; then
-    recent_cleanup=""
-elif [ -n "$recent_cleanup" ]; then
-    log "note: $recent_cleanup; files written to disk may cost more than usual"
-fi
+spread "$work/out" || true
+[ -z "$recent_cleanup" ] || log "note: $recent_cleanup; files written to disk may cost more than usual"
+
 cleanup() {
     if [ -n "$trash" ]; then
         local deleted
