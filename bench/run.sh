@@ -10,6 +10,8 @@
 #   BENCH_LONG_PAGES=500 minimum pages of the long synthetic bulletin
 #   BENCH_STAGE_RUNS=5   runs of the per-stage split (median per stage)
 #   BENCH_INSTALL=1      try apt-get / pip for missing tools (0: never)
+#   BENCH_SETTLE=1       on ext4 without a journal, wait until 6 min after the last run's clean-up
+#                        before measuring (0: measure at once; the report says so)
 #   CARGO_TARGET_DIR     where cargo builds (default: target/)
 set -euo pipefail
 
@@ -41,17 +43,28 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # run's clean-up either, the folders the measured commands write into are marked as tops of
 # directory hierarchies (`chattr +T`, ext2/3/4): the kernel then puts each new output folder in a
 # block group of its own choosing instead of beside its parent's. That helps less than it seems:
-# it prefers groups with many free inodes, which a clean-up has just made. So a run started soon
-# after the last clean-up says so in its report.
+# it prefers groups with many free inodes, which a clean-up has just made (in one run started a
+# minute after the last one's clean-up, `-j 2` to disk lost 0.2 against the same run to tmpfs).
+# So on such a file system a run started within 6 minutes of the last clean-up waits out the
+# rest (BENCH_SETTLE=0: do not wait, and say so in the report).
 spread() { mkdir -p "$1" && chattr +T "$1" 2>/dev/null; }
+# Whether folder $1 is on ext4 without a journal (the file systems that delay reusing inodes).
+ext4_without_journal() {
+    local dev
+    dev=$(df --output=source "$1" 2>/dev/null | tail -n1) || return 1
+    dev=${dev##*/}
+    [ -r "/sys/fs/ext4/$dev/journal_task" ] && [ "$(cat "/sys/fs/ext4/$dev/journal_task")" = "<none>" ]
+}
+settle_until=0
+cleanup_note=""
 trash=""
-recent_cleanup=""
 if [ -e "$work" ]; then
     if [ -f "$work/cleaned" ]; then
         read -r cleaned_at cleaned_files <"$work/cleaned" || true
         ago=$(($(date +%s) - ${cleaned_at:-0}))
-        if ((ago < 400)); then
-            recent_cleanup="the previous run's clean-up deleted ${cleaned_files:-?} files ${ago} s before this run started"
+        if ((ago < 365)) && ext4_without_journal "$work"; then
+            settle_until=$((${cleaned_at:-0} + 365))
+            cleanup_note="the previous run's clean-up deleted ${cleaned_files:-?} files ${ago} s before this run started"
         fi
     fi
     trash=$work.old-$$
@@ -59,7 +72,6 @@ if [ -e "$work" ]; then
 fi
 mkdir -p "$work"
 spread "$work/out" || true
-[ -z "$recent_cleanup" ] || log "note: $recent_cleanup; files written to disk may cost more than usual"
 
 cleanup() {
     if [ -n "$trash" ]; then
@@ -276,6 +288,18 @@ for set in small long; do
     fi
 done
 
+if ((settle_until > 0)); then
+    wait_s=$((settle_until - $(date +%s)))
+    if ((wait_s > 0)) && [ "${BENCH_SETTLE:-1}" != 0 ]; then
+        log "$cleanup_note; waiting ${wait_s} s until the file system reuses those inodes again"
+        sleep "$wait_s"
+        cleanup_note="$cleanup_note; the run waited ${wait_s} s before measuring"
+    elif ((wait_s > 0)); then
+        cleanup_note="$cleanup_note; BENCH_SETTLE=0: measured without waiting, files written to disk may cost more than usual"
+    else
+        cleanup_note=""
+    fi
+fi
 for ((round = 0; round <= runs; round++)); do
     if ((round == 0)); then log "warm-up round"; else log "round $round of $runs"; fi
     for key in "${keys[@]}"; do
@@ -418,7 +442,7 @@ stage_row() { # STAGE
     echo "the medians, of the best runs and of the CPU times are shown beside it."
     echo
     echo "- machine: $(nproc) × ${cpu:-unknown CPU}, $(uname -sr), load average ${load_at_start} at start, ${load_at_end} at the end"
-    [ -z "$recent_cleanup" ] || echo "- file system: $recent_cleanup (creating files can cost several times more for minutes after many are deleted: bench/PROFILE.md, sixth pass)"
+    [ -z "$cleanup_note" ] || echo "- file system (ext4 without a journal): $cleanup_note (creating files costs several times more for minutes after many are deleted: bench/PROFILE.md, sixth pass)"
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $commit"
     echo "- corpus: $small_files PDFs ($copies copies each of: $source_names), $small_pages pages, $small_mb MB;"
     echo "  long: one ${long_pages_real}-page PDF ($long_mb MB) made of those files' pages in turn by examples/make_long_pdf.rs"
