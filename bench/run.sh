@@ -220,7 +220,7 @@ add() {
     shift 2
     printf '%s\0' "$@" >"$work/cmd-$key"
     keys+=("$key")
-    spread "$2" || true
+    spread "${OUT[$key]}" || true
 }
 
 # run_once KEY ROUND: one run; appends "wall cpu rss_kb" to $work/samples-KEY.txt, stderr to
