@@ -357,8 +357,10 @@ fn load_with_lopdf<'a>(
             "stream lengths refer to one another {chain} deep"
         )));
     }
+    // Object streams are charged to the file's budget: an encrypted file's once here, the others'
+    // as lopdf unpacks them (`lopdf_load`).
+    crate::lopdf_load::charge_encrypted(bytes, options.password.as_deref(), budget)?;
     let max_objstm = Some(usize::try_from(options.max_stream_bytes).unwrap_or(usize::MAX));
-    // Object streams are charged to the file's budget as lopdf unpacks them (`lopdf_load`).
     let with = |b: &[u8], password: Option<String>| {
         let lo = lopdf::LoadOptions {
             password,

@@ -19,8 +19,8 @@
 //!
 //! lopdf decrypts and unpacks the object streams of an encrypted file without calling the filter:
 //! those are found through the file's cross-reference data, decrypted with lopdf's own handler
-//! and charged before lopdf loads the file (an encrypted file whose cross-reference data does not
-//! read, which lopdf rebuilds, is not covered).
+//! and charged by [`charge_encrypted`] before lopdf loads the file (an encrypted file whose
+//! cross-reference data does not read, which lopdf rebuilds, is not covered).
 
 use std::cell::RefCell;
 use std::time::Instant;
@@ -62,25 +62,8 @@ pub(crate) fn load(
     options: LoadOptions,
     budget: &Budget,
 ) -> Result<lopdf::Result<Document>, Error> {
-    CHARGE.with_borrow_mut(|c| {
-        *c = Some(Charge {
-            max_stream: budget.max_stream,
-            max_total: budget.max_total,
-            left: budget.left(),
-            used: 0,
-            deadline: budget.deadline,
-            stopped: None,
-        })
-    });
+    CHARGE.with_borrow_mut(|c| *c = Some(Charge::new(budget)));
     let _loading = Loading;
-    CHARGE.with_borrow_mut(|c| {
-        if let Some(charge) = c {
-            charge.encrypted_object_streams(bytes, options.password.as_deref());
-        }
-    });
-    if let Some(stop) = CHARGE.with_borrow_mut(|c| c.as_mut().and_then(|c| c.stopped.take())) {
-        return Err(stop);
-    }
     let with = |force_reconstruct: bool| {
         let options = LoadOptions {
             filter: Some(charge_object_streams),
@@ -155,10 +138,35 @@ fn charge_object_streams(id: ObjectId, object: &mut Object) -> Option<(ObjectId,
     })
 }
 
+/// Charges to `budget` what the object streams of an encrypted file decode to, decrypted as
+/// lopdf will decrypt them (with the password given, or the empty one): lopdf unpacks them without
+/// calling its filter. Once per file, before lopdf's first attempt at it (a retry reads the same
+/// objects). Nothing when the file is not encrypted or does not open.
+pub(crate) fn charge_encrypted(
+    bytes: &[u8],
+    password: Option<&str>,
+    budget: &Budget,
+) -> Result<(), Error> {
+    let mut charge = Charge::new(budget);
+    charge.encrypted_object_streams(bytes, password);
+    if let Some(stop) = charge.stopped {
+        return Err(stop);
+    }
+    budget.charge(charge.used)
+}
+
 impl Charge {
-    /// Charges what the object streams of an encrypted file decode to, decrypted as lopdf will
-    /// decrypt them (with the password given, or the empty one). Nothing when the file is not
-    /// encrypted or does not open.
+    fn new(budget: &Budget) -> Charge {
+        Charge {
+            max_stream: budget.max_stream,
+            max_total: budget.max_total,
+            left: budget.left(),
+            used: 0,
+            deadline: budget.deadline,
+            stopped: None,
+        }
+    }
+
     fn encrypted_object_streams(&mut self, bytes: &[u8], password: Option<&str>) {
         let Some(parts) = crate::objects::encrypted_object_streams(bytes, self.max_stream) else {
             return;
@@ -392,11 +400,15 @@ mod tests {
         // lopdf opens it, decrypts it and unpacks every object stream by itself.
         let plain = Document::load_mem_with_options(&bytes, options(8 << 20)).unwrap();
         assert!(plain.encryption_state.is_some());
+        let charged = |budget: &Budget| {
+            charge_encrypted(&bytes, None, budget)?;
+            load(&bytes, options(8 << 20), budget)
+        };
         let budget = Budget::new(8 << 20, 16 << 20);
-        let err = load(&bytes, options(8 << 20), &budget).unwrap_err();
+        let err = charged(&budget).unwrap_err();
         assert!(matches!(err, Error::ResourceLimit(_)), "{err:?}");
         let budget = Budget::new(8 << 20, 64 << 20);
-        let doc = load(&bytes, options(8 << 20), &budget).unwrap().unwrap();
+        let doc = charged(&budget).unwrap().unwrap();
         assert!(doc.encryption_state.is_some());
         assert_eq!(budget.used(), 32 << 20);
     }

@@ -443,8 +443,6 @@ impl<'s> View<'s> {
     }
 }
 
-/// An object stream's data and where its members start, as lopdf unpacks one; `None` where
-/// lopdf fails to (and then drops the stream and its members).
 /// The file's bytes from `%PDF-` on, its cross-reference entries (newest section first, each
 /// number's newest entry kept) and its newest trailer (without `/Prev`), when every section reads.
 fn cross_reference(all: &[u8], max_stream: u64) -> Option<(&[u8], Table, Dictionary)> {
@@ -542,6 +540,8 @@ pub(crate) fn encrypted_object_streams(all: &[u8], max_stream: u64) -> Option<En
     })
 }
 
+/// An object stream's data and where its members start, as lopdf unpacks one; `None` where
+/// lopdf fails to (and then drops the stream and its members).
 fn unpack(s: &Stream, max_stream: u64) -> Option<Container> {
     let data = plain_content(s, max_stream)?;
     let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
